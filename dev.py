@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Set up the project's virtual environment and run its jobs; needs only Python 3.11+.
+
+    python3 dev.py synth    # set up .venv, synthesize the default stack to cdktf.out/
+    python3 dev.py test     # set up .venv with the test extras, run ruff and pytest
+
+Extra arguments after ``test`` go to pytest. The environment is (re)installed only when
+pyproject.toml changed since the last install.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment(extras: str) -> None:
+    if sys.version_info < (3, 11):
+        sys.exit(f"snowssi-constructs needs Python 3.11 or newer, this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        print(f"creating {VENV.relative_to(ROOT)} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    stamp = VENV / f".installed-{extras or 'base'}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    target = f".[{extras}]" if extras else "."
+    print(f"installing {target} into .venv (the first time takes a few minutes) ...", flush=True)
+    run([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target])
+    stamp.write_text(digest)
+
+
+def run(command: list[str]) -> None:
+    completed = subprocess.run(command, cwd=ROOT, check=False)
+    if completed.returncode != 0:
+        sys.exit(completed.returncode)
+
+
+def synth() -> None:
+    ensure_environment("")
+    run([str(PYTHON), "main.py"])
+    print("synthesized cdktf.out/stacks/snowssi/cdk.tf.json")
+
+
+def test(pytest_args: list[str]) -> None:
+    ensure_environment("test")
+    run([str(PYTHON), "-m", "ruff", "check", "."])
+    run([str(PYTHON), "-m", "ruff", "format", "--check", "."])
+    run([str(PYTHON), "-m", "pytest", *pytest_args])
+
+
+def main(argv: list[str]) -> None:
+    if not argv or argv[0] not in ("synth", "test"):
+        sys.exit(__doc__)
+    if argv[0] == "synth":
+        synth()
+    else:
+        test(argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

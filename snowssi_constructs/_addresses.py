@@ -1,0 +1,39 @@
+"""Readable, stable Terraform addresses for resources inside constructs.
+
+cdktf gives a resource nested in a construct a logical id with a hash suffix
+(``inbound_bucket_bucket_1A2B3C4D``). Every resource of this library instead takes the
+address name of the construct that owns it, so addresses are the same on every run
+and machine, readable in a plan, and unique because each construct creates at most one
+resource of each type.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+from cdktf import TerraformElement
+
+_Element = TypeVar("_Element", bound=TerraformElement)
+
+_ADDRESS_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def address_name(prop: str, value: str) -> str:
+    """A Terraform resource name: a letter or '_', then letters, digits, '_' or '-'."""
+    if not _ADDRESS_NAME.match(value or ""):
+        raise ValueError(
+            f"{prop}: {value!r} is not a valid Terraform resource name (start with a letter "
+            "or '_', then letters, digits, '_' or '-')"
+        )
+    return value
+
+
+def pin(element: _Element, name: str) -> _Element:
+    """Give ``element`` the address name ``name`` instead of a hashed logical id.
+
+    Call it right after creating the element: cdktf fixes the logical id the first
+    time anything references the element, and ignores a later override.
+    """
+    element.override_logical_id(name)
+    return element

@@ -1,0 +1,95 @@
+"""The KMS key that encrypts the pipeline's buckets."""
+
+from __future__ import annotations
+
+from cdktf import Fn
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from constructs import Construct
+
+from . import validation
+from ._addresses import address_name, pin
+
+
+class PipelineKey(Construct):
+    """A customer-managed KMS key with automatic rotation (the original's
+    ``aws_kms_key.kms_key``: rotation and nothing else).
+
+    :param key_policy: attach a key policy in which the account root administers the
+        key and the Snowflake role may ``kms:Decrypt`` and ``kms:GenerateDataKey``
+        (selected by ``aws:PrincipalArn``, so the key can exist before the role), and
+        an alias. Needs ``account_id`` and ``user_role_arn``.
+    :param deletion_window_days: days (7 to 30) a scheduled deletion waits.
+    :param alias_name: ``alias/...`` created with the key policy.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        key_policy: bool = False,
+        deletion_window_days: int | None = None,
+        account_id: str | None = None,
+        user_role_arn: str | None = None,
+        alias_name: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        address_name("id", id)
+        if deletion_window_days is not None:
+            validation.positive_int(
+                "deletion_window_days", deletion_window_days, minimum=7, maximum=30
+            )
+        policy = None
+        if key_policy:
+            account = validation.require("account_id", account_id)
+            role = validation.require("user_role_arn", user_role_arn)
+            root = f"arn:aws:iam::{account}:root"
+            policy = Fn.jsonencode(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "AccountAdministersKey",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": root},
+                            "Action": "kms:*",
+                            "Resource": "*",
+                        },
+                        {
+                            "Sid": "SnowflakeRoleUsesKey",
+                            "Effect": "Allow",
+                            "Principal": {"AWS": root},
+                            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                            "Resource": "*",
+                            "Condition": {"ArnEquals": {"aws:PrincipalArn": role}},
+                        },
+                    ],
+                }
+            )
+        self.key = KmsKey(
+            self,
+            "key",
+            enable_key_rotation=True,
+            policy=policy,
+            deletion_window_in_days=deletion_window_days,
+            description="SnowSSI bucket encryption" if key_policy else None,
+        )
+        pin(self.key, id)
+        self.alias: KmsAlias | None = None
+        if key_policy:
+            self.alias = KmsAlias(
+                self,
+                "alias",
+                name=validation.require("alias_name", alias_name),
+                target_key_id=self.key.key_id,
+            )
+            pin(self.alias, id)
+
+    @property
+    def key_id(self) -> str:
+        return self.key.key_id
+
+    @property
+    def key_arn(self) -> str:
+        return self.key.arn

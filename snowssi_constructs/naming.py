@@ -1,0 +1,50 @@
+"""Resource names as Terraform expressions on one suffix.
+
+The HCL module derives every name from ``random_pet.pet_name.id`` inside Terraform
+(``upper("TASK_" + replace(pet, "-", "_"))`` and so on). Keeping them as expressions, not
+values computed in Python, keeps the synthesized JSON identical to the original's
+semantics and independent of the machine that synthesizes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf import Fn, Token
+
+
+@dataclass(frozen=True)
+class Naming:
+    """Builds names from ``suffix``: the pet name token, or a fixed literal suffix."""
+
+    suffix: str
+
+    @property
+    def snake(self) -> str:
+        """``replace(suffix, "-", "_")``: the form used in Snowflake identifiers."""
+        return Fn.replace(self.suffix, "-", "_")
+
+    @property
+    def kebab(self) -> str:
+        """``replace(suffix, "_", "-")``: the form used in AWS names."""
+        return Fn.replace(self.suffix, "_", "-")
+
+    def snowflake(self, prefix: str) -> str:
+        """``upper(prefix + snake)``, e.g. ``WAREHOUSE_HAPPY_PANDA``."""
+        return Fn.upper(f"{prefix}{self.snake}")
+
+    def aws(self, prefix: str) -> str:
+        """``lower(prefix + kebab)``, e.g. ``inbound-bucket-happy-panda``."""
+        return Fn.lower(f"{prefix}{self.kebab}")
+
+    def literal_aws(self, prefix: str) -> str | None:
+        """The value :meth:`aws` evaluates to, when the suffix is known in Python."""
+        if Token.is_unresolved(self.suffix):
+            return None
+        return f"{prefix}{self.suffix.replace('_', '-')}".lower()
+
+    def literal_snowflake(self, prefix: str) -> str | None:
+        """The value :meth:`snowflake` evaluates to, when the suffix is known in Python."""
+        if Token.is_unresolved(self.suffix):
+            return None
+        return f"{prefix}{self.suffix.replace('-', '_')}".upper()

@@ -1,0 +1,83 @@
+"""Terraform settings and provider configurations of the SnowSSI stack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_random.provider import RandomProvider
+from cdktf_cdktf_provider_snowflake.provider import SnowflakeProvider
+from cdktf_cdktf_provider_time.provider import TimeProvider
+
+from .variables import SnowSSIVariables, null_if_empty
+
+REQUIRED_VERSION = "1.14.0"
+PREVIEW_FEATURES = ["snowflake_storage_integration_resource", "snowflake_stage_resource"]
+
+
+@dataclass(frozen=True)
+class ProviderVersions:
+    """Version constraints written to ``required_providers``; defaults are the original's
+    exact pins, the provider versions the pinned bindings were generated from."""
+
+    aws: str = "6.21.0"
+    snowflake: str = "2.10.1"
+    random: str = "3.7.2"
+    time: str = "0.13.1"
+
+
+PROVIDER_SOURCES = {
+    "aws": "hashicorp/aws",
+    "snowflake": "snowflakedb/snowflake",
+    "random": "hashicorp/random",
+    "time": "hashicorp/time",
+}
+
+
+def pin_versions(
+    stack: TerraformStack,
+    *,
+    required_version: str = REQUIRED_VERSION,
+    versions: ProviderVersions | None = None,
+    providers: tuple[str, ...] = ("aws", "snowflake", "random", "time"),
+) -> None:
+    """Write ``required_version`` and ``required_providers`` (source and version).
+
+    cdktf writes ``required_providers`` from the bindings (with ``source = "aws"`` for
+    aws); overriding it states the original's sources and lets a user on another
+    Terraform or provider release change a prop instead of editing JSON.
+    """
+    versions = versions or ProviderVersions()
+    stack.add_override("terraform.required_version", required_version)
+    for provider in providers:
+        stack.add_override(
+            f"terraform.required_providers.{provider}",
+            {"source": PROVIDER_SOURCES[provider], "version": getattr(versions, provider)},
+        )
+
+
+def configure_providers(stack: TerraformStack, variables: SnowSSIVariables) -> None:
+    """The four providers, configured from the variables as in the original."""
+    AwsProvider(
+        stack,
+        "aws",
+        region=variables.region.string_value,
+        access_key=null_if_empty(variables.access_key),
+        secret_key=null_if_empty(variables.secret_key),
+    )
+    snowflake = SnowflakeProvider(
+        stack,
+        "snowflake",
+        organization_name=variables.organization_name.string_value,
+        account_name=variables.account_name.string_value,
+        user=variables.user.string_value,
+        role=variables.role.string_value,
+        password=null_if_empty(variables.password),
+        preview_features_enabled=PREVIEW_FEATURES,
+    )
+    # Through an override: cdktf snake-cases the keys of a map attribute, and Snowflake
+    # needs the parameter name as it is.
+    snowflake.add_override("params", {"MULTI_STATEMENT_COUNT": "0"})
+    RandomProvider(stack, "random")
+    TimeProvider(stack, "time")

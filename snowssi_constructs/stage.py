@@ -1,0 +1,105 @@
+"""A Snowflake external stage on S3 with a directory table:
+the original's ``catalog/modules/snowflake/stage``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cdktf import ITerraformDependable
+from cdktf_cdktf_provider_snowflake.stage import Stage
+from cdktf_cdktf_provider_time.sleep import Sleep
+from constructs import Construct
+
+from . import validation
+from ._addresses import address_name, pin
+
+DIRECTORY_TABLE = "ENABLE = true, AUTO_REFRESH = true, REFRESH_ON_CREATE = true"
+IAM_PROPAGATION_DELAY = "30s"
+
+_MODULE_ADDRESSES = {
+    "propagation_wait": "time_sleep.wait_30s_for_iam_propagation",
+    "stage": "snowflake_stage.stage",
+}
+
+
+class ExternalStage(Construct):
+    """An external stage whose directory table refreshes on creation and on events.
+
+    Creates a ``time_sleep`` that gives IAM time to propagate and the ``snowflake_stage``,
+    which depends on it (the stage reads the bucket through the storage integration
+    when it is created). The construct id is the address name of both resources.
+
+    :param name: the stage's name (upper-cased, as in the original).
+    :param url: ``s3://bucket/`` location.
+    :param database: database name.
+    :param schema: schema name.
+    :param storage_integration: name of the storage integration that grants access.
+    :param wait_after: resources the propagation wait starts after. The original has
+        none, so the wait can end before the IAM role policy exists; pass the role
+        policy to close that race (it changes no attribute).
+    :param moved_from_module: the module call of the HCL module whose two resources this
+        construct takes over (``inbound_stage``); adds a ``moved`` block for each.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        url: str,
+        database: str,
+        schema: str,
+        storage_integration: str,
+        wait_after: Sequence[ITerraformDependable] = (),
+        moved_from_module: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        address_name("id", id)
+        validation.snowflake_identifier("name", name)
+        for prop, value in (
+            ("url", url),
+            ("database", database),
+            ("schema", schema),
+            ("storage_integration", storage_integration),
+        ):
+            validation.require(prop, value)
+        if not validation.is_token(url) and not url.startswith("s3://"):
+            raise ValueError(f"url: an S3 stage URL must start with 's3://', got {url!r}")
+
+        self.propagation_wait = pin(
+            Sleep(
+                self,
+                "propagation_wait",
+                create_duration=IAM_PROPAGATION_DELAY,
+                depends_on=list(wait_after) or None,
+            ),
+            id,
+        )
+        self.stage = Stage(
+            self,
+            "stage",
+            # The original upper-cases the name; a token name is already upper-case
+            # (wrapping it in Fn.upper again would escape its nested expression).
+            name=name if validation.is_token(name) else name.upper(),
+            url=url,
+            database=database,
+            schema=schema,
+            storage_integration=storage_integration,
+            directory=DIRECTORY_TABLE,
+            depends_on=[self.propagation_wait],
+        )
+        for attribute, old_address in _MODULE_ADDRESSES.items():
+            resource = pin(getattr(self, attribute), id)
+            if moved_from_module:
+                resource.move_from_id(f"module.{moved_from_module}.{old_address}")
+
+    @property
+    def fully_qualified_name(self) -> str:
+        """``"DB"."SCHEMA"."STAGE"`` (the original module's output)."""
+        return self.stage.fully_qualified_name
+
+    @property
+    def stage_name(self) -> str:
+        """The stage's name."""
+        return self.stage.name

@@ -1,0 +1,62 @@
+"""The Snowflake storage integration through which stages reach S3."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_snowflake.storage_integration import StorageIntegration
+from constructs import Construct
+
+from . import validation
+from ._addresses import address_name, pin
+from ._lazy import lazy_list
+from .s3_bucket import EncryptedBucket
+
+
+class S3StorageIntegration(Construct):
+    """An enabled ``EXTERNAL_STAGE`` storage integration for S3, assuming one IAM role.
+
+    ``storage_allowed_locations`` lists ``s3://<bucket>/`` for every bucket passed to
+    :meth:`allow`, in that order; buckets may be allowed after construction (the list
+    is rendered at synthesis). The construct id is the address name
+    (``snowflake_storage_integration.storage_integration`` by default).
+
+    :param name: the integration's name.
+    :param role_arn: ARN of the IAM role Snowflake assumes. Build it from the account
+        id and role name rather than referencing the role resource: the role's trust
+        policy references this integration, so a reference back would be a cycle.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, name: str, role_arn: str) -> None:
+        super().__init__(scope, id)
+        address_name("id", id)
+        validation.snowflake_identifier("name", name)
+        validation.require("role_arn", role_arn)
+        self._locations: list[str] = []
+        self.integration = StorageIntegration(
+            self,
+            "integration",
+            name=name,
+            type="EXTERNAL_STAGE",
+            enabled=True,
+            storage_provider="S3",
+            storage_aws_role_arn=role_arn,
+            storage_allowed_locations=lazy_list(lambda: list(self._locations)),
+        )
+        pin(self.integration, id)
+
+    def allow(self, bucket: EncryptedBucket) -> None:
+        """Add ``s3://<bucket>/`` to the allowed locations."""
+        self._locations.append(bucket.s3_url)
+
+    @property
+    def integration_name(self) -> str:
+        return self.integration.name
+
+    @property
+    def iam_user_arn(self) -> str:
+        """The AWS IAM user Snowflake uses for this integration (trust principal)."""
+        return self.integration.storage_aws_iam_user_arn
+
+    @property
+    def external_id(self) -> str:
+        """The external id Snowflake presents when assuming the role."""
+        return self.integration.describe_output.get(0).storage_aws_external_id.get(0).value
