@@ -18,7 +18,7 @@ class PipelineKey(Construct):
     :param key_policy: attach a key policy in which the account root administers the
         key and the Snowflake role may ``kms:Decrypt`` and ``kms:GenerateDataKey``
         (selected by ``aws:PrincipalArn``, so the key can exist before the role), and
-        an alias. Needs ``account_id`` and ``user_role_arn``.
+        an alias. Needs ``account_id`` and ``user_role_name``.
     :param deletion_window_days: days (7 to 30) a scheduled deletion waits.
     :param alias_name: ``alias/...`` created with the key policy.
     """
@@ -31,7 +31,7 @@ class PipelineKey(Construct):
         key_policy: bool = False,
         deletion_window_days: int | None = None,
         account_id: str | None = None,
-        user_role_arn: str | None = None,
+        user_role_name: str | None = None,
         alias_name: str | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -43,8 +43,11 @@ class PipelineKey(Construct):
         policy = None
         if key_policy:
             account = validation.require("account_id", account_id)
-            role = validation.require("user_role_arn", user_role_arn)
+            role_name = validation.require("user_role_name", user_role_name)
             root = f"arn:aws:iam::{account}:root"
+            # Fn.format, not an f-string: a function token inside a string inside
+            # Fn.jsonencode would be escaped by cdktf.
+            role = Fn.format("arn:aws:iam::%s:role/%s", [account, role_name])
             policy = Fn.jsonencode(
                 {
                     "Version": "2012-10-17",

@@ -37,6 +37,11 @@ class Naming:
         """``lower(prefix + kebab)``, e.g. ``inbound-bucket-happy-panda``."""
         return Fn.lower(f"{prefix}{self.kebab}")
 
+    def aws_nestable(self, prefix: str) -> str:
+        """The value of :meth:`aws`, built with ``join`` instead of a string template,
+        for use inside another function (cdktf escapes a template nested that deep)."""
+        return Fn.lower(Fn.join("", [prefix, self.kebab]))
+
     def literal_aws(self, prefix: str) -> str | None:
         """The value :meth:`aws` evaluates to, when the suffix is known in Python."""
         if Token.is_unresolved(self.suffix):

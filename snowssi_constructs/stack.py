@@ -194,7 +194,7 @@ class SnowSSIStack(TerraformStack):
             key_policy=choose(kms_key_policy, "kms_key_policy", False),
             deletion_window_days=choose(kms_deletion_window_days, "kms_deletion_window_days", None),
             account_id=account_id,
-            user_role_arn=role_arn,
+            user_role_name=naming.aws_nestable("role-"),
             alias_name=naming.aws("alias/snowssi-"),
         )
         self.storage_integration = S3StorageIntegration(

@@ -1,0 +1,15 @@
+"""The original SnowSSI pipeline, unchanged: what the HCL module deploys."""
+
+from snowssi_constructs import SnowSSIStack
+
+from cdktf import App, TerraformStack  # isort: skip
+
+
+def build(app: App) -> list[TerraformStack]:
+    return [SnowSSIStack(app, "snowssi")]
+
+
+if __name__ == "__main__":
+    app = App(stack_traces=False)
+    build(app)
+    app.synth()

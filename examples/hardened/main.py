@@ -1,0 +1,17 @@
+"""Every fix of the original's defects at once: the task consumes its stream, the
+directory table is refreshed, the key has a policy, buckets are protected and expire
+old versions, and the warehouse suspends when idle."""
+
+from snowssi_constructs import SnowSSIStack
+
+from cdktf import App, TerraformStack  # isort: skip
+
+
+def build(app: App) -> list[TerraformStack]:
+    return [SnowSSIStack(app, "snowssi", hardened=True)]
+
+
+if __name__ == "__main__":
+    app = App(stack_traces=False)
+    build(app)
+    app.synth()

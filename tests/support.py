@@ -1,0 +1,70 @@
+"""Helpers shared by the tests: synthesize in this process, load examples, read JSON."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cdktf import App, TerraformStack
+
+import snowssi_constructs  # noqa: F401  (selects Node.js and fast bindings first)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES_DIR = ROOT / "examples"
+EXAMPLES = sorted(p.name for p in EXAMPLES_DIR.iterdir() if (p / "main.py").is_file())
+
+
+def synth_app(build: Callable[[App], object]) -> dict[str, dict[str, Any]]:
+    """Run ``build(app)`` on a fresh App, synthesize it the way ``main.py`` does, and
+    return each stack's ``cdk.tf.json`` as a dict, keyed by stack name."""
+    with tempfile.TemporaryDirectory(prefix="snowssi-synth-") as outdir:
+        app = App(outdir=outdir, stack_traces=False)
+        build(app)
+        app.synth()
+        stacks = Path(outdir) / "stacks"
+        return {
+            path.name: json.loads((path / "cdk.tf.json").read_text())
+            for path in sorted(stacks.iterdir())
+        }
+
+
+def synth_text(build: Callable[[App], object]) -> dict[str, str]:
+    """Like :func:`synth_app`, but the JSON text byte for byte."""
+    with tempfile.TemporaryDirectory(prefix="snowssi-synth-") as outdir:
+        app = App(outdir=outdir, stack_traces=False)
+        build(app)
+        app.synth()
+        stacks = Path(outdir) / "stacks"
+        return {p.name: (p / "cdk.tf.json").read_text() for p in sorted(stacks.iterdir())}
+
+
+def load_example(name: str) -> Callable[[App], list[TerraformStack]]:
+    """The ``build`` function of ``examples/<name>/main.py``."""
+    path = EXAMPLES_DIR / name / "main.py"
+    spec = importlib.util.spec_from_file_location(f"examples_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build
+
+
+def without_metadata(value: Any) -> Any:
+    """The JSON without cdktf's ``//`` metadata keys."""
+    if isinstance(value, dict):
+        return {k: without_metadata(v) for k, v in value.items() if k != "//"}
+    if isinstance(value, list):
+        return [without_metadata(v) for v in value]
+    return value
+
+
+def resources(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{"type.name": attributes}`` for every managed resource, metadata removed."""
+    return {
+        f"{rtype}.{name}": without_metadata(body)
+        for rtype, by_name in document.get("resource", {}).items()
+        for name, body in by_name.items()
+    }
