@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TypeVar
 
-from cdktf import TerraformElement
+from cdktf import TerraformElement, TerraformResource, TerraformStack
 
 _Element = TypeVar("_Element", bound=TerraformElement)
 
@@ -37,3 +37,24 @@ def pin(element: _Element, name: str) -> _Element:
     """
     element.override_logical_id(name)
     return element
+
+
+def move_from(resource: TerraformResource, old_address: str) -> None:
+    """Add a ``moved`` block from ``old_address`` to ``resource``'s address.
+
+    Written as a stack override rather than with ``move_from_id``: cdktf attaches a
+    check to ``move_from_id`` that runs ``terraform version`` during synthesis, which
+    would make synthesis fail on a machine without Terraform. The block is the same.
+    """
+    stack = TerraformStack.of(resource)
+    moved: list[dict[str, str]] | None = getattr(stack, "_snowssi_moved", None)
+    if moved is None:
+        moved = []
+        stack._snowssi_moved = moved  # type: ignore[attr-defined]
+    moved.append(
+        {
+            "from": old_address,
+            "to": f"{resource.terraform_resource_type}.{resource.friendly_unique_id}",
+        }
+    )
+    stack.add_override("moved", list(moved))

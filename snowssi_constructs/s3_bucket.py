@@ -32,7 +32,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 from constructs import Construct
 
 from . import validation
-from ._addresses import address_name, pin
+from ._addresses import address_name, move_from, pin
 
 # The resource names inside the original module, for `moved` blocks.
 _MODULE_ADDRESSES = {
@@ -151,7 +151,7 @@ class EncryptedBucket(Construct):
         for attribute, old_address in _MODULE_ADDRESSES.items():
             resource = pin(getattr(self, attribute), id)
             if moved_from_module:
-                resource.move_from_id(f"module.{moved_from_module}.{old_address}")
+                move_from(resource, f"module.{moved_from_module}.{old_address}")
 
         self.lifecycle_configuration: S3BucketLifecycleConfiguration | None = None
         rules = _lifecycle_rules(

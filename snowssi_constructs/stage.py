@@ -11,7 +11,7 @@ from cdktf_cdktf_provider_time.sleep import Sleep
 from constructs import Construct
 
 from . import validation
-from ._addresses import address_name, pin
+from ._addresses import address_name, move_from, pin
 
 DIRECTORY_TABLE = "ENABLE = true, AUTO_REFRESH = true, REFRESH_ON_CREATE = true"
 IAM_PROPAGATION_DELAY = "30s"
@@ -92,7 +92,7 @@ class ExternalStage(Construct):
         for attribute, old_address in _MODULE_ADDRESSES.items():
             resource = pin(getattr(self, attribute), id)
             if moved_from_module:
-                resource.move_from_id(f"module.{moved_from_module}.{old_address}")
+                move_from(resource, f"module.{moved_from_module}.{old_address}")
 
     @property
     def fully_qualified_name(self) -> str:

@@ -1,0 +1,47 @@
+"""Shared fixtures. The default stack is synthesized once per session."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from cdktf import TerraformStack, Testing
+
+import snowssi_constructs  # noqa: F401  (first: selects Node.js and fast bindings)
+from snowssi_constructs import SnowSSIStack
+from tests.support import synth_app
+
+
+@pytest.fixture(scope="session")
+def default_document() -> dict[str, Any]:
+    """The default stack's cdk.tf.json, as ``python main.py`` writes it."""
+    return synth_app(lambda app: SnowSSIStack(app, "snowssi"))["snowssi"]
+
+
+@pytest.fixture(scope="session")
+def synth_stack() -> Callable[..., dict[str, Any]]:
+    """Synthesize ``SnowSSIStack(app, "snowssi", **options)`` and return its document."""
+
+    def synth(**options: Any) -> dict[str, Any]:
+        return synth_app(lambda app: SnowSSIStack(app, "snowssi", **options))["snowssi"]
+
+    return synth
+
+
+@pytest.fixture
+def construct_stack() -> TerraformStack:
+    """An empty stack on a cdktf testing app, for per-construct tests."""
+    return TerraformStack(Testing.app(), "test")
+
+
+def synthesized(stack: TerraformStack) -> str:
+    return Testing.synth(stack)
+
+
+def parsed(stack: TerraformStack) -> dict[str, Any]:
+    return json.loads(Testing.synth(stack))
+
+
+__all__ = ["parsed", "synthesized"]

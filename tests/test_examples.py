@@ -1,0 +1,77 @@
+"""Every example synthesizes, and does what its name says."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import EXAMPLES, load_example, resources, synth_app
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return {name: synth_app(load_example(name)) for name in EXAMPLES}
+
+
+def test_the_required_examples_exist():
+    assert {
+        "default_pipeline",
+        "custom_processing_sql",
+        "file_filtering",
+        "warehouse_size",
+        "hardened",
+        "multi_pipeline",
+        "environments",
+    } <= set(EXAMPLES)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_example_synthesizes_at_least_one_stack_with_resources(documents, example):
+    assert documents[example]
+    for document in documents[example].values():
+        assert resources(document)
+
+
+def test_default_pipeline_example_is_the_default_stack(documents, default_document):
+    assert documents["default_pipeline"]["snowssi"] == default_document
+
+
+def test_custom_processing_sql_loads_rows_then_moves_files(documents):
+    sql = resources(documents["custom_processing_sql"]["snowssi"])["snowflake_task.task"][
+        "sql_statement"
+    ]
+    assert sql.startswith("BEGIN\n") and sql.endswith("END;")
+    assert sql.index("COPY INTO my_table") < sql.index("COPY FILES INTO @")
+    assert "FILE_FORMAT = (TYPE = 'CSV' FIELD_DELIMITER = ',')" in sql
+
+
+def test_file_filtering_copies_only_matching_files(documents):
+    sql = resources(documents["file_filtering"]["snowssi"])["snowflake_task.task"]["sql_statement"]
+    assert "PATTERN = '^(?!.*_backup).*[.]csv$'" in sql
+
+
+def test_warehouse_size_example_chooses_xsmall(documents):
+    warehouse = resources(documents["warehouse_size"]["snowssi"])["snowflake_warehouse.warehouse"]
+    assert warehouse["warehouse_size"] == "XSMALL"
+    assert warehouse["auto_suspend"] == 60
+
+
+def test_multi_pipeline_example_has_three_pipelines(documents):
+    res = resources(documents["multi_pipeline"]["snowssi"])
+    tasks = sorted(a for a in res if a.startswith("snowflake_task."))
+    assert tasks == [
+        "snowflake_task.events_task",
+        "snowflake_task.invoices_task",
+        "snowflake_task.orders_task",
+    ]
+    assert "random_pet.pet_name" not in res
+
+
+def test_environments_example_has_a_state_key_per_environment(documents):
+    keys = {
+        name: document["terraform"]["backend"]["s3"]["key"]
+        for name, document in documents["environments"].items()
+    }
+    assert keys == {
+        "snowssi-dev": "snowssi/snowssi-dev/terraform.tfstate",
+        "snowssi-prod": "snowssi/snowssi-prod/terraform.tfstate",
+    }

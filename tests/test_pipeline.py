@@ -1,0 +1,251 @@
+"""SnowSSIPipeline and the stack's options beyond the original (issue: a pipeline that
+really works, at team scale)."""
+
+from __future__ import annotations
+
+import pytest
+
+from snowssi_constructs import S3StateBackend, SnowSSIStack
+from tests.hcl_json import jsonencode_argument
+from tests.support import resources, synth_app
+
+STREAM_FQN = "${snowflake_stream_on_directory_table.inbound_stream.fully_qualified_name}"
+
+
+def test_consume_stream_records_new_files_in_a_table_in_one_transaction(synth_stack):
+    res = resources(synth_stack(processing="consume_stream"))
+    table = res["snowflake_table.processed_files"]
+    assert [c["name"] for c in table["column"]] == [
+        "RELATIVE_PATH", "SIZE", "LAST_MODIFIED", "MD5", "ETAG", "FILE_URL",
+    ]  # fmt: skip
+    sql = res["snowflake_task.task"]["sql_statement"]
+    lines = [line.strip() for line in sql.splitlines()]
+    assert lines[:2] == ["BEGIN", "BEGIN TRANSACTION;"]
+    assert lines[-2:] == ["COMMIT;", "END;"]
+    copy = sql.index("COPY FILES INTO @${snowflake_stage.outbound_stage.fully_qualified_name}")
+    insert = sql.index("INSERT INTO ${snowflake_table.processed_files.fully_qualified_name}")
+    assert copy < insert
+    # Both read only the inserted rows of the stream; the INSERT (DML) consumes it.
+    assert sql.count(f"FROM {STREAM_FQN} WHERE METADATA$ACTION = 'INSERT'") == 2
+    assert "'@${snowflake_stage.inbound_stage.fully_qualified_name}/' || RELATIVE_PATH" in sql
+
+
+def test_file_pattern_filters_the_stage_copy(synth_stack):
+    sql = resources(synth_stack(file_pattern=r".*[.]csv"))["snowflake_task.task"]["sql_statement"]
+    assert sql.endswith(
+        "FROM @${snowflake_stage.inbound_stage.fully_qualified_name} PATTERN = '.*[.]csv';"
+    )
+
+
+def test_file_pattern_filters_the_stream_rows_when_consuming(synth_stack):
+    res = resources(synth_stack(processing="consume_stream", file_pattern=r".*[.]csv"))
+    assert (
+        res["snowflake_task.task"]["sql_statement"].count("AND RLIKE(RELATIVE_PATH, '.*[.]csv')")
+        == 2
+    )
+
+
+def test_custom_sql_receives_the_pipeline(synth_stack):
+    document = synth_stack(
+        sql_statement=lambda p: f"CALL process('{p.inbound_stage.fully_qualified_name}')"
+    )
+    assert resources(document)["snowflake_task.task"]["sql_statement"] == (
+        "CALL process('${snowflake_stage.inbound_stage.fully_qualified_name}')"
+    )
+
+
+def test_notification_channel_wires_auto_refresh_on_the_inbound_bucket(synth_stack):
+    arn = "arn:aws:sqs:us-east-1:123456789012:sf-snowpipe-AIDA"
+    res = resources(synth_stack(notification_channel_arn=arn, refresh_schedule_minutes=5))
+    assert res["aws_s3_bucket_notification.inbound_bucket"]["queue"] == [
+        {"queue_arn": arn, "events": ["s3:ObjectCreated:*"]}
+    ]
+    assert "aws_s3_bucket_notification.outbound_bucket" not in res
+    # The channel makes the scheduled refresh unnecessary.
+    assert "snowflake_task.refresh_task" not in res
+
+
+def test_scheduled_refresh_alters_the_inbound_stage(synth_stack):
+    task = resources(synth_stack(refresh_schedule_minutes=10))["snowflake_task.refresh_task"]
+    assert task["schedule"] == {"minutes": 10}
+    assert task["sql_statement"] == (
+        "ALTER STAGE ${snowflake_stage.inbound_stage.fully_qualified_name} REFRESH"
+    )
+    assert task["started"] is True
+
+
+def test_bucket_protection_and_lifecycle_options(synth_stack):
+    res = resources(
+        synth_stack(
+            force_destroy=False,
+            prevent_destroy=True,
+            noncurrent_version_expiration_days=90,
+            abort_incomplete_multipart_upload_days=2,
+        )
+    )
+    for side in ("inbound", "outbound"):
+        bucket = res[f"aws_s3_bucket.{side}_bucket"]
+        assert bucket["force_destroy"] is False
+        assert bucket["lifecycle"] == {"prevent_destroy": True}
+        assert f"aws_s3_bucket_lifecycle_configuration.{side}_bucket" in res
+
+
+def test_warehouse_cost_options(synth_stack):
+    warehouse = resources(
+        synth_stack(warehouse_size="xsmall", warehouse_auto_suspend=60, warehouse_auto_resume=True)
+    )["snowflake_warehouse.warehouse"]
+    assert warehouse["warehouse_size"] == "XSMALL"
+    assert warehouse["auto_suspend"] == 60
+    assert warehouse["auto_resume"] == "true"
+
+
+def test_serverless_task_has_no_warehouse_and_an_initial_size(synth_stack):
+    task = resources(synth_stack(serverless_task=True, serverless_initial_size="SMALL"))[
+        "snowflake_task.task"
+    ]
+    assert "warehouse" not in task
+    assert task["user_task_managed_initial_warehouse_size"] == "SMALL"
+
+
+def test_kms_key_policy_alias_and_deletion_window(synth_stack):
+    res = resources(synth_stack(kms_key_policy=True, kms_deletion_window_days=20))
+    assert res["aws_kms_key.kms_key"]["deletion_window_in_days"] == 20
+    assert (
+        jsonencode_argument(res["aws_kms_key.kms_key"]["policy"])["Statement"][0]["Action"]
+        == "kms:*"
+    )
+    assert "aws_kms_alias.kms_key" in res
+
+
+def test_hardened_turns_every_fix_on(synth_stack):
+    res = resources(synth_stack(hardened=True))
+    assert "snowflake_table.processed_files" in res
+    assert "snowflake_task.refresh_task" in res
+    assert res["aws_s3_bucket.inbound_bucket"]["force_destroy"] is False
+    assert res["aws_s3_bucket.inbound_bucket"]["lifecycle"] == {"prevent_destroy": True}
+    assert "aws_s3_bucket_lifecycle_configuration.outbound_bucket" in res
+    assert "policy" in res["aws_kms_key.kms_key"]
+    assert "aws_kms_alias.kms_key" in res
+    assert res["snowflake_warehouse.warehouse"]["auto_suspend"] == 60
+
+
+def test_an_explicit_option_wins_over_the_hardened_preset(synth_stack):
+    res = resources(synth_stack(hardened=True, prevent_destroy=False, processing="copy_stage"))
+    assert "lifecycle" not in res["aws_s3_bucket.inbound_bucket"]
+    assert "snowflake_table.processed_files" not in res
+
+
+def test_hardened_keeps_the_original_addresses(synth_stack, default_document):
+    assert set(resources(default_document)) <= set(resources(synth_stack(hardened=True)))
+    assert synth_stack(hardened=True)["moved"] == default_document["moved"]
+
+
+def test_several_pipelines_share_the_account_level_resources(synth_stack):
+    document = synth_stack(pipelines=["orders", "invoices", "events"])
+    res = resources(document)
+    for shared in (
+        "snowflake_warehouse.warehouse",
+        "snowflake_database.database",
+        "snowflake_schema.schema",
+        "aws_kms_key.kms_key",
+        "snowflake_storage_integration.storage_integration",
+        "aws_iam_role.role",
+        "aws_iam_role_policy.policy",
+    ):
+        assert shared in res
+    assert sum(1 for address in res if address.startswith("snowflake_task.")) == 3
+    assert res["snowflake_task.orders_task"]["name"] == (
+        '${upper("ORDERS_TASK_${replace(random_pet.pet_name.id, "-", "_")}")}'
+    )
+    locations = res["snowflake_storage_integration.storage_integration"][
+        "storage_allowed_locations"
+    ]
+    assert len(locations) == 6
+    assert locations[0] == "s3://${aws_s3_bucket.orders_inbound_bucket.bucket}/"
+    statements = jsonencode_argument(res["aws_iam_role_policy.policy"]["policy"])["Statement"]
+    assert len(statements) == 3 * 4 + 1
+    resources_named = {s["Resource"] for s in statements}
+    for name in ("orders", "invoices", "events"):
+        for side in ("inbound", "outbound"):
+            assert f"${{aws_s3_bucket.{name}_{side}_bucket.arn}}" in resources_named
+    assert "moved" not in document
+    assert "orders_task_name" in document["output"]
+
+
+def test_fixed_name_suffix_replaces_the_pet(synth_stack):
+    document = synth_stack(name_suffix="team-a")
+    res = resources(document)
+    assert "random_pet.pet_name" not in res
+    assert res["aws_s3_bucket.inbound_bucket"]["bucket"] == (
+        '${lower("inbound-bucket-${replace("team-a", "_", "-")}")}'
+    )
+
+
+def test_s3_backend_uses_the_native_lock_file_and_a_key_per_stack():
+    stacks = synth_app(
+        lambda app: [
+            SnowSSIStack(
+                app, f"snowssi-{env}", name_suffix=env, s3_backend=S3StateBackend(bucket="state")
+            )
+            for env in ("dev", "prod")
+        ]
+    )
+    for env in ("dev", "prod"):
+        assert stacks[f"snowssi-{env}"]["terraform"]["backend"] == {
+            "s3": {
+                "bucket": "state",
+                "key": f"snowssi/snowssi-{env}/terraform.tfstate",
+                "encrypt": True,
+                "use_lockfile": True,
+            }
+        }
+
+
+def test_any_cdktf_backend_can_be_passed_through():
+    from cdktf import LocalBackend
+
+    document = synth_app(
+        lambda app: SnowSSIStack(
+            app, "snowssi", backend=lambda s: LocalBackend(s, path="state/x.tfstate")
+        )
+    )["snowssi"]
+    assert document["terraform"]["backend"] == {"local": {"path": "state/x.tfstate"}}
+
+
+def test_add_pipeline_takes_options_of_its_own(synth_stack):
+    def build(app):
+        stack = SnowSSIStack(app, "snowssi", pipelines=["orders"])
+        stack.add_pipeline("events", file_pattern=r".*[.]json", buckets={"force_destroy": False})
+
+    res = resources(synth_app(build)["snowssi"])
+    assert res["snowflake_task.events_task"]["sql_statement"].endswith("PATTERN = '.*[.]json';")
+    assert res["aws_s3_bucket.events_inbound_bucket"]["force_destroy"] is False
+    assert res["aws_s3_bucket.orders_inbound_bucket"]["force_destroy"] is True
+
+
+@pytest.mark.parametrize(
+    ("options", "prop"),
+    [
+        ({"pipelines": []}, "pipelines"),
+        ({"pipelines": ["orders", "orders"]}, "pipelines"),
+        ({"pipelines": ["Orders"]}, "name"),
+        ({"pipelines": ["a_name_that_is_far_too_long"]}, "name"),
+        ({"warehouse_size": "HUGE"}, "warehouse_size"),
+        ({"serverless_task": True, "serverless_initial_size": "TINY"}, "serverless_initial_size"),
+        ({"processing": "stream"}, "processing"),
+        ({"file_pattern": "("}, "file_pattern"),
+        ({"refresh_schedule_minutes": 0}, "refresh_schedule_minutes"),
+        ({"warehouse_auto_suspend": -1}, "warehouse_auto_suspend"),
+        ({"kms_deletion_window_days": 3}, "kms_deletion_window_days"),
+        ({"name_suffix": "Team A"}, "name_suffix"),
+        ({"name_suffix": "x" * 60}, "name_suffix"),
+        ({"s3_backend": S3StateBackend(bucket="")}, "s3_backend.bucket"),
+        (
+            {"s3_backend": S3StateBackend(bucket="b"), "backend": lambda s: None},
+            "backend",
+        ),
+    ],
+)
+def test_bad_options_are_rejected_naming_the_prop(options, prop):
+    with pytest.raises(ValueError, match=prop.replace(".", r"\.")):
+        synth_app(lambda app: SnowSSIStack(app, "snowssi", **options))
