@@ -2,7 +2,7 @@
 
 from snowssi_constructs import SnowSSIStack  # first: selects Node.js and fast bindings
 
-from cdktf import App  # isort: skip
+from cdktf import App
 
 
 def main() -> None:

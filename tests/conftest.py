@@ -6,11 +6,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import snowssi_constructs  # noqa: F401  (first: selects Node.js and fast bindings)
+from snowssi_constructs import SnowSSIStack
+
 import pytest
 from cdktf import TerraformStack, Testing
 
-import snowssi_constructs  # noqa: F401  (first: selects Node.js and fast bindings)
-from snowssi_constructs import SnowSSIStack
 from tests.support import synth_app
 
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cdktf import App, TerraformStack
-
 import snowssi_constructs  # noqa: F401  (selects Node.js and fast bindings first)
+
+from cdktf import App, TerraformStack
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "examples"

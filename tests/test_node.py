@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from snowssi_constructs._node import wheel_node_path
+
 from tests.support import ROOT
 
 

@@ -3,9 +3,10 @@ really works, at team scale)."""
 
 from __future__ import annotations
 
+from snowssi_constructs import S3StateBackend, SnowSSIStack
+
 import pytest
 
-from snowssi_constructs import S3StateBackend, SnowSSIStack
 from tests.hcl_json import jsonencode_argument
 from tests.support import resources, synth_app
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from snowssi_constructs import EncryptedBucket
+
 import pytest
 from cdktf import TerraformOutput, Testing
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
@@ -12,7 +14,6 @@ from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration imp
 )
 from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 
-from snowssi_constructs import EncryptedBucket
 from tests.conftest import parsed, synthesized
 from tests.support import resources
 

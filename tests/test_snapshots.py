@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 
+from snowssi_constructs import SnowSSIStack
+
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from snowssi_constructs import SnowSSIStack
 from tests.support import EXAMPLES, load_example, synth_text
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from snowssi_constructs import ExternalStage
+
 import pytest
 from cdktf import TerraformOutput
 
-from snowssi_constructs import ExternalStage
 from tests.conftest import parsed
 from tests.support import resources
 

@@ -7,7 +7,7 @@ qualified names.
 
 from snowssi_constructs import SnowSSIPipeline, SnowSSIStack
 
-from cdktf import App, TerraformStack  # isort: skip
+from cdktf import App, TerraformStack
 
 
 def load_then_move(pipeline: SnowSSIPipeline) -> str:

@@ -3,7 +3,7 @@ state bucket (Terraform's native lock file, no DynamoDB table)."""
 
 from snowssi_constructs import S3StateBackend, SnowSSIStack
 
-from cdktf import App, TerraformStack  # isort: skip
+from cdktf import App, TerraformStack
 
 STATE_BUCKET = "my-terraform-state"
 

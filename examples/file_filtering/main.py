@@ -2,7 +2,7 @@
 
 from snowssi_constructs import SnowSSIStack
 
-from cdktf import App, TerraformStack  # isort: skip
+from cdktf import App, TerraformStack
 
 CSV_BUT_NOT_BACKUPS = r"^(?!.*_backup).*[.]csv$"
 

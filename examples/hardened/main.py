@@ -4,7 +4,7 @@ old versions, and the warehouse suspends when idle."""
 
 from snowssi_constructs import SnowSSIStack
 
-from cdktf import App, TerraformStack  # isort: skip
+from cdktf import App, TerraformStack
 
 
 def build(app: App) -> list[TerraformStack]:

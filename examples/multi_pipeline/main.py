@@ -3,7 +3,7 @@ storage integration and IAM role; names use a fixed suffix instead of a pet name
 
 from snowssi_constructs import SnowSSIStack
 
-from cdktf import App, TerraformStack  # isort: skip
+from cdktf import App, TerraformStack
 
 
 def build(app: App) -> list[TerraformStack]:
