@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from snowssi_constructs import SnowSSIStack
+from snowssi_constructs import ProviderVersions, S3StateBackend, SnowSSIStack
 
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
@@ -30,3 +30,40 @@ def test_default_stack_snapshot(snapshot_json):
 def test_example_snapshot(example, snapshot_json):
     stacks = synth_text(load_example(example))
     assert {name: json.loads(text) for name, text in stacks.items()} == snapshot_json
+
+
+OPTIONS: dict[str, dict[str, object]] = {
+    "hardened": {"hardened": True},
+    "consume_stream": {"processing": "consume_stream"},
+    "file_pattern": {"file_pattern": r".*[.]csv"},
+    "custom_sql": {"sql_statement": "CALL my_procedure()"},
+    "notification_channel": {
+        "notification_channel_arn": "arn:aws:sqs:us-east-1:123456789012:sf-snowpipe-queue"
+    },
+    "refresh_schedule": {"refresh_schedule_minutes": 5},
+    "bucket_protection": {"force_destroy": False, "prevent_destroy": True},
+    "bucket_lifecycle": {
+        "noncurrent_version_expiration_days": 30,
+        "abort_incomplete_multipart_upload_days": 7,
+    },
+    "warehouse_cost": {
+        "warehouse_size": "SMALL",
+        "warehouse_auto_suspend": 60,
+        "warehouse_auto_resume": True,
+    },
+    "serverless_task": {"serverless_task": True, "serverless_initial_size": "SMALL"},
+    "kms_key_policy": {"kms_key_policy": True, "kms_deletion_window_days": 30},
+    "name_suffix": {"name_suffix": "team-a"},
+    "pipelines": {"pipelines": ["orders", "invoices"]},
+    "s3_backend": {"s3_backend": S3StateBackend(bucket="state", region="eu-west-1")},
+    "versions": {
+        "required_version": ">= 1.10",
+        "provider_versions": ProviderVersions(aws="6.21.0"),
+    },
+}
+
+
+@pytest.mark.parametrize("option", sorted(OPTIONS))
+def test_option_snapshot(option, snapshot_json):
+    text = synth_text(lambda app: SnowSSIStack(app, "snowssi", **OPTIONS[option]))["snowssi"]
+    assert json.loads(text) == snapshot_json
