@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
@@ -206,13 +208,20 @@ class EncryptedBucket(Construct):
 def _lifecycle_rules(
     noncurrent_days: int | None, abort_days: int | None
 ) -> list[S3BucketLifecycleConfigurationRule]:
+    def whole_bucket_rule(rule_id: str, **action: Any) -> S3BucketLifecycleConfigurationRule:
+        # An empty-prefix filter applies the rule to every object.
+        return S3BucketLifecycleConfigurationRule(
+            id=rule_id,
+            status="Enabled",
+            filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+            **action,
+        )
+
     rules: list[S3BucketLifecycleConfigurationRule] = []
     if abort_days is not None:
         rules.append(
-            S3BucketLifecycleConfigurationRule(
-                id="abort-incomplete-multipart-uploads",
-                status="Enabled",
-                filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+            whole_bucket_rule(
+                "abort-incomplete-multipart-uploads",
                 abort_incomplete_multipart_upload=[
                     S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
                         days_after_initiation=abort_days
@@ -222,10 +231,8 @@ def _lifecycle_rules(
         )
     if noncurrent_days is not None:
         rules.append(
-            S3BucketLifecycleConfigurationRule(
-                id="expire-noncurrent-versions",
-                status="Enabled",
-                filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+            whole_bucket_rule(
+                "expire-noncurrent-versions",
                 noncurrent_version_expiration=[
                     S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
                         noncurrent_days=noncurrent_days
