@@ -1,0 +1,425 @@
+"""Real Terraform and a real AWS emulator for the tests: locate them, configure them,
+run them.
+
+* ``terraform`` comes from PATH, the ``hashicorp/aws`` provider from a local filesystem
+  mirror (the folder holding ``registry.terraform.io``), found once per session.
+  ``SNOWSSI_PROVIDER_MIRROR`` names the mirror root explicitly when it is elsewhere.
+* Terraform runs with a CLI config file of the test session's own (never a home file):
+  providers come from the mirror only, nothing is downloaded.
+* :func:`moto_server` (a pytest fixture) runs ``moto_server`` on a free loopback port.
+
+When ``CI`` is ``true`` anything missing fails the test; locally the test is skipped
+and the skip reason names what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+AWS_PROVIDER_VERSION = "5.100.0"
+MIRROR_ENV = "SNOWSSI_PROVIDER_MIRROR"
+REGISTRY_DIR = "registry.terraform.io"
+MOTO_ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+DUMMY_KEY = "testing"
+
+# Where provider mirrors usually live; the folder *holding* registry.terraform.io.
+_LIKELY_MIRRORS = (
+    "/opt/tf-plugins",
+    "/opt/terraform/plugins",
+    "/opt/terraform-plugins",
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+    "~/.terraform.d/plugins",
+    "~/.local/share/terraform/plugins",
+    "/terraform-plugins",
+    "/plugins",
+)
+# Roots searched breadth-first when none of the above holds the provider.
+_SEARCH_ROOTS = ("/opt", "/usr/local", "/usr/share", "/srv", "/var/lib", "/home", "/root", "/")
+_PRUNE = {
+    "/proc",
+    "/sys",
+    "/dev",
+    "/run",
+    "/tmp",
+    "/var/tmp",
+    "/var/cache",
+    "/var/log",
+    "/boot",
+    "/snap",
+    "/lost+found",
+}
+_PRUNE_NAMES = {"node_modules", ".git", "site-packages", "__pycache__", ".venv", "cdktf.out"}
+_MAX_DEPTH = 6
+_MAX_DIRS = 200_000
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def require(missing: Sequence[str]) -> None:
+    """Fail (on CI) or skip (locally) when anything the test needs is missing."""
+    if not missing:
+        return
+    message = "missing: " + "; ".join(missing)
+    if in_ci():
+        pytest.fail(f"CI=true and the Terraform test environment is incomplete: {message}")
+    pytest.skip(message)
+
+
+def find_terraform() -> Path | None:
+    found = shutil.which("terraform")
+    return Path(found) if found else None
+
+
+def _holds_aws_provider(root: Path) -> bool:
+    """True when ``root/registry.terraform.io`` holds hashicorp/aws at the pinned
+    version, unpacked (``aws/<version>/<os_arch>/``) or packed
+    (``aws/terraform-provider-aws_<version>_<os_arch>.zip``)."""
+    aws = root / REGISTRY_DIR / "hashicorp" / "aws"
+    if (aws / AWS_PROVIDER_VERSION).is_dir():
+        return True
+    try:
+        return any(aws.glob(f"terraform-provider-aws_{AWS_PROVIDER_VERSION}_*.zip"))
+    except OSError:
+        return False
+
+
+@cache
+def find_provider_mirror() -> Path | None:
+    """The filesystem mirror root (the folder holding ``registry.terraform.io``) that has
+    hashicorp/aws at :data:`AWS_PROVIDER_VERSION`; searched once and cached."""
+    explicit = os.environ.get(MIRROR_ENV)
+    if explicit:
+        path = Path(explicit).expanduser()
+        return path if _holds_aws_provider(path) else None
+    for candidate in _LIKELY_MIRRORS:
+        path = Path(candidate).expanduser()
+        if _holds_aws_provider(path):
+            return path
+    return _search_mirror()
+
+
+def _search_mirror() -> Path | None:
+    """Breadth-first search for a ``registry.terraform.io`` folder, pruned and bounded, so
+    a shallow mirror is found in well under a second."""
+    seen: set[str] = set()
+    visited = 0
+    for root in _SEARCH_ROOTS:
+        queue: deque[tuple[str, int]] = deque([(root, 0)])
+        while queue:
+            current, depth = queue.popleft()
+            if current in seen:
+                continue
+            seen.add(current)
+            visited += 1
+            if visited > _MAX_DIRS:
+                return None
+            try:
+                with os.scandir(current) as entries:
+                    children = [e for e in entries if e.is_dir(follow_symlinks=False)]
+            except OSError:
+                continue
+            for entry in children:
+                if entry.name == REGISTRY_DIR and _holds_aws_provider(Path(current)):
+                    return Path(current)
+            if depth >= _MAX_DEPTH:
+                continue
+            for entry in children:
+                if entry.path in _PRUNE or entry.name in _PRUNE_NAMES:
+                    continue
+                queue.append((entry.path, depth + 1))
+    return None
+
+
+def find_moto_server() -> list[str] | None:
+    """The command that starts moto's server: the venv's ``moto_server`` next to the
+    running Python, else ``python -m moto.server`` when moto's server extra is importable."""
+    executable = Path(sys.executable).parent / "moto_server"
+    if executable.is_file() and os.access(executable, os.X_OK):
+        return [str(executable)]
+    try:
+        import flask  # noqa: F401
+        import moto.server  # noqa: F401
+    except ImportError:
+        return None
+    return [sys.executable, "-m", "moto.server"]
+
+
+def terraform_version(terraform: Path) -> str:
+    """The local Terraform's version, for ``required_version``."""
+    result = subprocess.run(
+        [str(terraform), "version", "-json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_clean_env(),
+    )
+    return json.loads(result.stdout)["terraform_version"]
+
+
+def write_cli_config(path: Path, mirror: Path) -> Path:
+    """A Terraform CLI config that installs every provider from ``mirror`` and nothing
+    from anywhere else."""
+    mirror_text = json.dumps(str(mirror))  # an HCL string literal (quotes, escapes)
+    path.write_text(
+        "provider_installation {\n"
+        f"  filesystem_mirror {{\n    path = {mirror_text}\n  }}\n"
+        '  direct {\n    exclude = ["*/*/*"]\n  }\n'
+        "}\n"
+    )
+    return path
+
+
+def _clean_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Nothing from the user's Terraform setup leaks in.
+    for name in list(env):
+        if name.startswith("TF_") and name != "TF_LOG":
+            del env[name]
+    env.update(
+        TF_IN_AUTOMATION="1",
+        TF_INPUT="0",
+        CHECKPOINT_DISABLE="1",
+    )
+    return env
+
+
+@dataclass
+class StepResult:
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+@dataclass
+class Terraform:
+    """Runs terraform with the session's CLI config, timing every step."""
+
+    executable: Path
+    cli_config: Path
+    version: str
+    timings: list[tuple[str, str, float]] = field(default_factory=list)
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = _clean_env()
+        env["TF_CLI_CONFIG_FILE"] = str(self.cli_config)
+        return env
+
+    def run(
+        self,
+        cwd: Path,
+        *args: str,
+        label: str | None = None,
+        ok_codes: Sequence[int] = (0,),
+        timeout: float = 600,
+    ) -> StepResult:
+        command = [str(self.executable), *args]
+        start = time.monotonic()
+        process = subprocess.run(
+            command,
+            cwd=cwd,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        seconds = time.monotonic() - start
+        step = label or " ".join(a for a in args if not a.startswith("-"))
+        self.timings.append((cwd.name, step, seconds))
+        result = StepResult(command, process.returncode, process.stdout, process.stderr, seconds)
+        if process.returncode not in ok_codes:
+            pytest.fail(
+                f"`terraform {' '.join(args)}` in {cwd} exited {process.returncode} "
+                f"(expected {list(ok_codes)}) after {seconds:.1f} s\n"
+                f"--- stdout ---\n{process.stdout[-6000:]}\n"
+                f"--- stderr ---\n{process.stderr[-6000:]}"
+            )
+        return result
+
+    def timing_lines(self, workdir: str | None = None) -> list[str]:
+        return [
+            f"terraform {step:<28} {seconds:6.1f} s"
+            for where, step, seconds in self.timings
+            if workdir is None or where == workdir
+        ]
+
+
+@pytest.fixture(scope="session")
+def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
+    """Terraform on PATH with a CLI config that uses the provider mirror only."""
+    executable = find_terraform()
+    mirror = find_provider_mirror()
+    missing = []
+    if executable is None:
+        missing.append("`terraform` on PATH")
+    if mirror is None:
+        missing.append(
+            f"a provider filesystem mirror holding {REGISTRY_DIR}/hashicorp/aws/"
+            f"{AWS_PROVIDER_VERSION} (set {MIRROR_ENV} to its root)"
+        )
+    require(missing)
+    assert executable is not None and mirror is not None
+    config = write_cli_config(tmp_path_factory.mktemp("terraform-cli") / "cli.tfrc", mirror)
+    return Terraform(executable, config, terraform_version(executable))
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class MotoServer:
+    endpoint: str
+    port: int
+
+    def client(self, service: str):  # -> botocore client
+        import boto3
+
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id=DUMMY_KEY,
+            aws_secret_access_key=DUMMY_KEY,
+        )
+
+
+@pytest.fixture
+def moto_server(tmp_path: Path) -> Iterator[MotoServer]:
+    """moto's server on a free 127.0.0.1 port, stopped (and its state lost) at teardown."""
+    command = find_moto_server()
+    require([] if command else ["`moto_server` (pip install 'moto[server]')"])
+    assert command is not None
+    port = _free_port()
+    log_path = tmp_path / "moto_server.log"
+    env = dict(os.environ)
+    env.pop("AWS_PROFILE", None)
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*command, "-H", "127.0.0.1", "-p", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"moto_server exited {process.returncode} at start:\n{log_path.read_text()}"
+                )
+            try:
+                with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"moto_server not ready on {endpoint} after 30 s")
+            time.sleep(0.1)
+        yield MotoServer(endpoint, port)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def moto_provider_config(endpoint: str) -> dict[str, object]:
+    """Keyword arguments of ``AwsProvider`` (snake_case) for an aws provider that talks to
+    moto only."""
+    return {
+        "region": REGION,
+        "access_key": DUMMY_KEY,
+        "secret_key": DUMMY_KEY,
+        "skip_credentials_validation": True,
+        "skip_requesting_account_id": True,
+        "skip_metadata_api_check": "true",
+        "s3_use_path_style": True,
+        "endpoints": {"s3": endpoint, "kms": endpoint, "iam": endpoint, "sts": endpoint},
+    }
+
+
+def moto_aws_provider(stack, endpoint: str):  # (TerraformStack, str) -> AwsProvider
+    """An ``AwsProvider`` in ``stack`` configured by :func:`moto_provider_config`."""
+    import snowssi_constructs  # noqa: F401  (before the binding: selects Node.js)
+
+    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderEndpoints
+
+    config = moto_provider_config(endpoint)
+    endpoints = config.pop("endpoints")
+    assert isinstance(endpoints, dict)
+    return AwsProvider(stack, "aws", endpoints=[AwsProviderEndpoints(**endpoints)], **config)
+
+
+def moto_provider_hcl(endpoint: str) -> str:
+    """The same provider configuration as HCL."""
+    services = "\n".join(f'    {s} = "{endpoint}"' for s in ("s3", "kms", "iam", "sts"))
+    return (
+        'provider "aws" {\n'
+        f'  region                      = "{REGION}"\n'
+        f'  access_key                  = "{DUMMY_KEY}"\n'
+        f'  secret_key                  = "{DUMMY_KEY}"\n'
+        "  skip_credentials_validation = true\n"
+        "  skip_requesting_account_id  = true\n"
+        "  skip_metadata_api_check     = true\n"
+        "  s3_use_path_style           = true\n"
+        f"  endpoints {{\n{services}\n  }}\n"
+        "}\n"
+    )
+
+
+def print_timings(terraform: Terraform, title: str, workdir: str, capsys) -> None:
+    """Print the Terraform step timings to the terminal even when output is captured."""
+    lines = [f"{title}: Terraform {terraform.version}, step timings"]
+    lines += ["  " + line for line in terraform.timing_lines(workdir)]
+    total = sum(s for where, _, s in terraform.timings if where == workdir)
+    lines.append(f"  total {total:.1f} s")
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
+
+
+@cache
+def synthesized_texts() -> dict[str, str]:
+    """``{"<source>/<stack>": cdk.tf.json text}`` for the default stack (source
+    ``default``) and every stack of every example; synthesized once per session and
+    shared by the schema and checkov tests."""
+    from snowssi_constructs import SnowSSIStack
+
+    from tests.support import EXAMPLES, load_example, synth_text
+
+    texts = {
+        f"default/{stack}": text
+        for stack, text in synth_text(lambda app: SnowSSIStack(app, "snowssi")).items()
+    }
+    for example in EXAMPLES:
+        for stack, text in synth_text(load_example(example)).items():
+            texts[f"{example}/{stack}"] = text
+    return texts
