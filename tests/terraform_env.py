@@ -379,6 +379,26 @@ def moto_aws_provider(stack, endpoint: str):  # (TerraformStack, str) -> AwsProv
     return AwsProvider(stack, "aws", endpoints=[AwsProviderEndpoints(**endpoints)], **config)
 
 
+def moto_stack(app, name: str, *, endpoint: str, required_version: str):
+    """A ``TerraformStack`` for moto: the local Terraform, aws pinned to the mirror's
+    version through the library's own ``pin_versions``, a moto-bound provider and a
+    local state file."""
+    from snowssi_constructs import ProviderVersions, pin_versions
+
+    from cdktf import LocalBackend, TerraformStack
+
+    stack = TerraformStack(app, name)
+    pin_versions(
+        stack,
+        required_version=required_version,
+        versions=ProviderVersions(aws=AWS_PROVIDER_VERSION),
+        providers=("aws",),
+    )
+    moto_aws_provider(stack, endpoint)
+    LocalBackend(stack, path="terraform.tfstate")
+    return stack
+
+
 def moto_provider_hcl(endpoint: str) -> str:
     """The same provider configuration as HCL."""
     services = "\n".join(f'    {s} = "{endpoint}"' for s in ("s3", "kms", "iam", "sts"))

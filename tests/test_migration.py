@@ -8,19 +8,19 @@ import json
 import shutil
 from pathlib import Path
 
-from snowssi_constructs import EncryptedBucket, PipelineKey, ProviderVersions, pin_versions
+from snowssi_constructs import EncryptedBucket, PipelineKey
 
 import pytest
-from cdktf import App, LocalBackend, TerraformStack
+from cdktf import App, TerraformStack
 
 from tests.support import synth_text
 from tests.terraform_env import (
     AWS_PROVIDER_VERSION,
     MotoServer,
     Terraform,
-    moto_aws_provider,
     moto_provider_hcl,
     moto_server,  # noqa: F401  (fixture)
+    moto_stack,
     print_timings,
     terraform,  # noqa: F401  (fixture)
 )
@@ -144,15 +144,7 @@ def write_hcl_fixture(workdir: Path, endpoint: str, required_version: str) -> No
 
 
 def build_library_config(app: App, *, endpoint: str, required_version: str) -> TerraformStack:
-    stack = TerraformStack(app, WORKDIR)
-    pin_versions(
-        stack,
-        required_version=required_version,
-        versions=ProviderVersions(aws=AWS_PROVIDER_VERSION),
-        providers=("aws",),
-    )
-    moto_aws_provider(stack, endpoint)
-    LocalBackend(stack, path="terraform.tfstate")
+    stack = moto_stack(app, WORKDIR, endpoint=endpoint, required_version=required_version)
     key = PipelineKey(stack, "kms_key")
     for call, name in BUCKETS.items():
         EncryptedBucket(

@@ -11,13 +11,11 @@ from typing import Any
 from snowssi_constructs import (
     EncryptedBucket,
     PipelineKey,
-    ProviderVersions,
     SnowflakeAccessRole,
-    pin_versions,
 )
 
 import pytest
-from cdktf import App, LocalBackend, TerraformStack
+from cdktf import App, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import (
     DataAwsCallerIdentity,
 )
@@ -27,8 +25,8 @@ from tests.terraform_env import (
     AWS_PROVIDER_VERSION,
     MotoServer,
     Terraform,
-    moto_aws_provider,
     moto_server,  # noqa: F401  (fixture)
+    moto_stack,
     print_timings,
     terraform,  # noqa: F401  (fixture)
 )
@@ -43,15 +41,7 @@ EXTERNAL_ID = "STANDIN_SFCRole=1_abcdefghijklmnop="
 
 
 def build_aws_half(app: App, *, endpoint: str, required_version: str) -> TerraformStack:
-    stack = TerraformStack(app, STACK)
-    pin_versions(
-        stack,
-        required_version=required_version,
-        versions=ProviderVersions(aws=AWS_PROVIDER_VERSION),
-        providers=("aws",),
-    )
-    moto_aws_provider(stack, endpoint)
-    LocalBackend(stack, path="terraform.tfstate")
+    stack = moto_stack(app, STACK, endpoint=endpoint, required_version=required_version)
     DataAwsCallerIdentity(stack, "current")
     key = PipelineKey(stack, "kms_key")
     inbound = EncryptedBucket(stack, "inbound_bucket", bucket_name=INBOUND, kms_key_id=key.key_id)
