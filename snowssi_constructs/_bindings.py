@@ -21,34 +21,53 @@ plain import. Two gaps of a bare root are closed here:
 The JavaScript side has the same problem: jsii's kernel ``require()``s each provider
 package's main ``lib/index.js``, which requires every one of its ~2,200 modules (2.3 to
 3.7 s and ~600 MB of node heap for aws). Each binding also ships ``lib/lazy-index.js``,
-which exports the same names as getters that require a module on first use. Before the
-kernel starts, :func:`prepare_bindings` therefore starts it with a small ``--require``
-hook (a temporary file, passed in ``NODE_OPTIONS`` for that one start and then removed
-from the environment again) that resolves these packages to ``lazy-index.js``. jsii
-finds every type by walking the exports by FQN, so the same classes are loaded, only
-when used. If the kernel has already started (cdktf imported before this package), the
-full index is used.
+which exports the same names as getters that require a module on first use; jsii finds
+every type by walking the exports by FQN, so the same classes are loaded, only when
+used. Before anything starts the kernel, :func:`prepare_bindings` starts it itself
+through ``JSII_RUNTIME`` with a small script (in a temporary directory, next to a copy
+of jsii's own runtime files) that
+
+* resolves the bindings to their ``lazy-index.js``;
+* runs jsii's kernel (``lib/program.js``) in the node process that Python starts,
+  talking on Python's pipes, where jsii's default entry point is a wrapper that starts
+  the kernel as a second node process and relays every message: one node process less
+  (~45 MB) and a shorter round trip for each of the thousands of calls a large stack
+  makes.
+
+``JSII_RUNTIME`` and ``NODE_OPTIONS`` (which gains ``--preserve-symlinks``, as jsii's
+wrapper passes it) are set only while the kernel starts, and the script puts
+``NODE_OPTIONS`` back for anything the kernel starts. If the kernel is already running
+(cdktf was imported before this package), the user set ``JSII_RUNTIME`` or
+``JSII_DEBUG``, or on Windows (not tested there), jsii's own start is kept; if the fast
+start fails, jsii starts the plain way, with one warning.
+
+A smaller saving: the cyclic garbage collector pauses while the bindings load.
 
 If a binding does not have the expected layout or its probe import fails, the package is
 imported the plain way instead, with one warning: slower, never different. Setting
-``SNOWSSI_PLAIN_IMPORTS=1`` chooses the plain way (Python and JavaScript) without a
-warning (the correctness tests use it to compare both paths); ``SNOWSSI_EAGER_JS=1``
-keeps only the JavaScript side plain.
+``SNOWSSI_PLAIN_IMPORTS=1`` chooses the plain way for both, without a warning (the
+correctness tests use it to compare both paths); ``SNOWSSI_PLAIN_KERNEL=1`` only for the
+kernel.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import gc
 import importlib
 import importlib.machinery
+import importlib.resources
 import importlib.util
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import types
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -59,14 +78,14 @@ BINDING_PACKAGES: tuple[str, ...] = (
     "cdktf_cdktf_provider_time",
 )
 PLAIN_IMPORTS_ENV = "SNOWSSI_PLAIN_IMPORTS"
-EAGER_JS_ENV = "SNOWSSI_EAGER_JS"
+PLAIN_KERNEL_ENV = "SNOWSSI_PLAIN_KERNEL"
 
 LoadMode = Literal["fast", "plain", "preloaded"]
-JsIndexMode = Literal["lazy", "eager"]
+KernelMode = Literal["fast", "plain"]
 
 _ASSEMBLY_NAME = re.compile(r'JSIIAssembly\.load\(\s*"([^"]+)"')
 _modes: dict[str, LoadMode] = {}
-_js_index: list[JsIndexMode] = []
+_kernel: list[KernelMode] = []
 
 
 class _LayoutError(ImportError):
@@ -80,20 +99,35 @@ def prepare_bindings() -> dict[str, LoadMode]:
     user code, or prepared before) is left as it is.
     """
     plain = _flag(PLAIN_IMPORTS_ENV)
-    if not _js_index:
-        lazy = not plain and not _flag(EAGER_JS_ENV) and _start_kernel_with_lazy_index()
-        _js_index.append("lazy" if lazy else "eager")
-    for name in BINDING_PACKAGES:
-        if name in _modes:
-            continue
-        if name in sys.modules:
-            _modes[name] = "preloaded"
-        elif plain:
-            importlib.import_module(name)
-            _modes[name] = "plain"
-        else:
-            _modes[name] = _load_fast_or_plain(name)
+    with _no_cyclic_gc():
+        if not _kernel:
+            fast = not plain and not _flag(PLAIN_KERNEL_ENV) and _start_fast_kernel()
+            _kernel.append("fast" if fast else "plain")
+        for name in BINDING_PACKAGES:
+            if name in _modes:
+                continue
+            if name in sys.modules:
+                _modes[name] = "preloaded"
+            elif plain:
+                importlib.import_module(name)
+                _modes[name] = "plain"
+            else:
+                _modes[name] = _load_fast_or_plain(name)
     return dict(_modes)
+
+
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the bindings load: that creates many
+    long-lived objects and almost no garbage cycles, yet would trigger some 75
+    collections, each scanning the objects created so far."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_modes() -> dict[str, LoadMode]:
@@ -101,10 +135,10 @@ def load_modes() -> dict[str, LoadMode]:
     return dict(_modes)
 
 
-def js_index_mode() -> JsIndexMode | None:
-    """Whether the jsii kernel loads the bindings' JavaScript lazily (``None`` before
-    :func:`prepare_bindings` ran)."""
-    return _js_index[0] if _js_index else None
+def kernel_mode() -> KernelMode | None:
+    """How this package started the jsii kernel (``None`` before :func:`prepare_bindings`
+    ran; ``"plain"`` also when the kernel was already running)."""
+    return _kernel[0] if _kernel else None
 
 
 def _flag(variable: str) -> bool:
@@ -150,11 +184,13 @@ def _locate(name: str) -> tuple[importlib.machinery.ModuleSpec, Path, str]:
 
 def _install_shallow_root(name: str) -> None:
     spec, package_dir, assembly = _locate(name)
-    submodules = sorted(
-        entry.name
-        for entry in package_dir.iterdir()
-        if not entry.name.startswith("_") and (entry / "__init__.py").is_file()
-    )
+    # Every public directory of a binding is a submodule package. (scandir's is_dir
+    # needs no stat per entry: ~4 ms for aws's 2,200, against ~40 ms checking each
+    # __init__.py.)
+    with os.scandir(package_dir) as entries:
+        submodules = sorted(
+            entry.name for entry in entries if not entry.name.startswith("_") and entry.is_dir()
+        )
     module = importlib.util.module_from_spec(spec)
     module.__all__ = submodules  # type: ignore[attr-defined]
     module.__getattr__ = _submodule_getattr(name)  # type: ignore[method-assign]
@@ -194,46 +230,88 @@ def _forget(name: str) -> None:
         del sys.modules[key]
 
 
-# Loaded by `node --require` into both processes jsii starts (its wrapper, then the
-# kernel that the wrapper spawns with the same environment). The kernel puts
-# NODE_OPTIONS back as it was, so nothing it might spawn inherits the hook.
-_LAZY_INDEX_HOOK = """\
+# The jsii kernel's entry point when the fast path starts it (JSII_RUNTIME). jsii's own
+# entry point, bin/jsii-runtime.js, is a wrapper: it spawns lib/program.js as a second
+# node process and relays every request and response between Python's pipes and that
+# process's fd 3. This script runs lib/program.js in its own process instead, on
+# Python's pipes, and requires the bindings' lazy indexes.
+_RUNTIME_SCRIPT = """\
 "use strict";
-// Written by snowssi_constructs._bindings for one jsii kernel start.
-(function () {
-  try {
-    const stage = "SNOWSSI_LAZY_INDEX_STAGE";
-    if (process.env[stage]) {
-      delete process.env[stage];
-      const previous = %(node_options)s;
-      if (previous === null) delete process.env.NODE_OPTIONS;
-      else process.env.NODE_OPTIONS = previous;
-    } else {
-      process.env[stage] = "1";
-    }
-    const Module = require("module");
-    const path = require("path");
-    const fs = require("fs");
-    const packages = new Set(%(packages)s);
-    const resolveFilename = Module._resolveFilename;
-    Module._resolveFilename = function (request, ...rest) {
-      const resolved = resolveFilename.call(this, request, ...rest);
-      if (packages.has(request) && path.basename(resolved) === "index.js") {
-        const lazy = path.join(path.dirname(resolved), "lazy-index.js");
-        if (fs.existsSync(lazy)) return lazy;
+// Written by snowssi_constructs._bindings for one jsii kernel; see its docstring.
+const fs = require("fs");
+const path = require("path");
+const Module = require("module");
+const { Writable } = require("stream");
+
+// Anything the kernel starts sees the environment as the user had it.
+const nodeOptions = %(node_options)s;
+if (nodeOptions === null) delete process.env.NODE_OPTIONS;
+else process.env.NODE_OPTIONS = nodeOptions;
+delete process.env.JSII_RUNTIME;
+
+// The kernel reads requests from and writes responses to fd 3: here, Python's pipes.
+const readSync = fs.readSync;
+const writeSync = fs.writeSync;
+fs.readSync = function (fd, ...rest) {
+  return readSync.call(fs, fd === 3 ? 0 : fd, ...rest);
+};
+fs.writeSync = function (fd, ...rest) {
+  return writeSync.call(fs, fd === 3 ? 1 : fd, ...rest);
+};
+
+// Console output of JavaScript code must not reach fd 1, the response channel: it goes
+// to stderr as one JSON line per chunk, the form jsii's wrapper uses and Python decodes.
+function forwarded(name) {
+  const stream = new Writable({
+    write(chunk, encoding, callback) {
+      const line = JSON.stringify({ [name]: Buffer.from(chunk).toString("base64") });
+      const data = Buffer.from(line + "\\n");
+      for (let offset = 0; offset < data.length; ) {
+        offset += writeSync.call(fs, 2, data, offset);
       }
-      return resolved;
-    };
-  } catch (error) {
-    // Without the hook the kernel loads the full index: slower, same result.
+      callback();
+    },
+  });
+  stream.fd = 2;
+  return stream;
+}
+for (const name of ["stdout", "stderr"]) {
+  const stream = forwarded(name);
+  Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => stream });
+}
+
+// --preserve-symlinks comes through NODE_OPTIONS; the kernel looks for it in execArgv to
+// link cached packages with symlinks (otherwise it copies them, seconds for aws).
+if (!process.execArgv.includes("--preserve-symlinks")) {
+  process.execArgv.push("--preserve-symlinks");
+}
+
+// The bindings' lazy-index.js: the exports of index.js, each required on first use.
+const lazyPackages = new Set(%(packages)s);
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const resolved = resolveFilename.call(this, request, ...rest);
+  if (lazyPackages.has(request) && path.basename(resolved) === "index.js") {
+    const lazy = path.join(path.dirname(resolved), "lazy-index.js");
+    if (fs.existsSync(lazy)) return lazy;
   }
-})();
+  return resolved;
+};
+
+require(path.join(__dirname, "..", "lib", "program.js"));
 """
 
 
-def _start_kernel_with_lazy_index() -> bool:
-    """Start the jsii kernel with the lazy-index hook; False if it already runs."""
-    if any(name.endswith("._jsii") for name in sys.modules):
+def _start_fast_kernel() -> bool:
+    """Start the jsii kernel with :data:`_RUNTIME_SCRIPT`; False if it already runs, the
+    user chose a runtime (``JSII_RUNTIME``) or debugs jsii (``JSII_DEBUG``: its protocol
+    echo is written for the wrapper to relay), and on Windows (untested there)."""
+    if (
+        sys.platform == "win32"
+        or os.environ.get("JSII_RUNTIME")
+        or os.environ.get("JSII_DEBUG")
+        or any(name.endswith("._jsii") for name in sys.modules)
+    ):
         return False
     packages = []
     for name in BINDING_PACKAGES:
@@ -241,36 +319,59 @@ def _start_kernel_with_lazy_index() -> bool:
             packages.append(_locate(name)[2])
         except ImportError:
             continue
-    if not packages:
-        return False
+    import jsii._embedded.jsii as embedded  # jsii's own runtime files, as jsii extracts them
+
     previous = os.environ.get("NODE_OPTIONS")
-    source = _LAZY_INDEX_HOOK % {
-        "node_options": json.dumps(previous),
-        "packages": json.dumps(sorted(packages)),
-    }
-    fd, hook_path = tempfile.mkstemp(prefix="snowssi-jsii-", suffix=".cjs")
+    runtime = Path(tempfile.mkdtemp(prefix="snowssi-jsii-runtime-"))
+    # Registered before jsii registers the kernel's stop, so it runs after it.
+    atexit.register(shutil.rmtree, runtime, ignore_errors=True)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as hook:
-            hook.write(source)
-        quoted = Path(hook_path).as_posix().replace("\\", "\\\\").replace('"', '\\"')
-        require = f'--require "{quoted}"'
-        os.environ["NODE_OPTIONS"] = f"{previous} {require}" if previous else require
-        # The first assembly load starts the kernel; when it returns, both node
-        # processes have read the hook, so the file can go.
+        for resource, filename in embedded.EMBEDDED_FILES.items():
+            target = runtime / filename
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(importlib.resources.files(embedded).joinpath(resource).read_bytes())
+        script = runtime / "bin" / "snowssi-runtime.js"
+        script.write_text(
+            _RUNTIME_SCRIPT
+            % {"node_options": json.dumps(previous), "packages": json.dumps(sorted(packages))},
+            encoding="utf-8",
+        )
+        os.environ["JSII_RUNTIME"] = str(script)
+        os.environ["NODE_OPTIONS"] = (
+            f"{previous} --preserve-symlinks" if previous else "--preserve-symlinks"
+        )
+        # The first assembly load starts the kernel.
         importlib.import_module("constructs")
-    except Exception as error:  # the kernel retries without the hook on the next load
+    except Exception as error:  # jsii retries with its own runtime on the next load
+        _discard_failed_kernel()
         warnings.warn(
-            f"snowssi_constructs: starting jsii with the lazy JavaScript index failed "
-            f"({error}); loading the full index, which is slower but produces the same "
-            "output.",
+            "snowssi_constructs: starting the jsii kernel the fast way failed "
+            f"({type(error).__name__}: {error}); starting it the plain way, which is slower "
+            "but produces the same output.",
             RuntimeWarning,
             stacklevel=4,
         )
         return False
     finally:
+        os.environ.pop("JSII_RUNTIME", None)
         if previous is None:
             os.environ.pop("NODE_OPTIONS", None)
         else:
             os.environ["NODE_OPTIONS"] = previous
-        Path(hook_path).unlink(missing_ok=True)
     return True
+
+
+def _discard_failed_kernel() -> None:
+    """Stop the node process of a kernel start that failed, closing its pipes, so that
+    jsii's exit hooks for it have nothing left to do. No kernel ran before, so every
+    jsii node process object is that one."""
+    from jsii._kernel.providers.process import _NodeProcess
+
+    for candidate in gc.get_objects():
+        if isinstance(candidate, _NodeProcess) and "_process" in vars(candidate):
+            process = candidate._process
+            if process.poll() is None:
+                process.kill()
+            with contextlib.suppress(OSError):  # the node process is gone: broken pipe
+                process.stdin.close()
+            candidate.stop()  # waits, closes the other pipes, drops its exit hook

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from cdktf import Fn
@@ -112,11 +113,13 @@ class SnowflakeAccessRole(Construct):
             ],
         }
 
-    @property
+    # Attributes are cached: each read is a call into the jsii kernel, and a stack of
+    # many pipelines reads them thousands of times.
+    @cached_property
     def role_arn(self) -> str:
         return self.role.arn
 
-    @property
+    @cached_property
     def role_name(self) -> str:
         return self.role.name
 

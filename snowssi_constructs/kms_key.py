@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from cdktf import Fn
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
@@ -89,10 +91,12 @@ class PipelineKey(Construct):
             )
             pin(self.alias, id)
 
-    @property
+    # Attributes are cached: each read is a call into the jsii kernel, and a stack of
+    # many pipelines reads them thousands of times.
+    @cached_property
     def key_id(self) -> str:
         return self.key.key_id
 
-    @property
+    @cached_property
     def key_arn(self) -> str:
         return self.key.arn

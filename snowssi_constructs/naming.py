@@ -9,8 +9,11 @@ semantics and independent of the machine that synthesizes it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from cdktf import Fn, Token
+from cdktf import Fn
+
+from .validation import is_token
 
 
 @dataclass(frozen=True)
@@ -19,12 +22,13 @@ class Naming:
 
     suffix: str
 
-    @property
+    # Cached: each expression is a call into the jsii kernel, and every name uses one.
+    @cached_property
     def snake(self) -> str:
         """``replace(suffix, "-", "_")``: the form used in Snowflake identifiers."""
         return Fn.replace(self.suffix, "-", "_")
 
-    @property
+    @cached_property
     def kebab(self) -> str:
         """``replace(suffix, "_", "-")``: the form used in AWS names."""
         return Fn.replace(self.suffix, "_", "-")
@@ -44,12 +48,12 @@ class Naming:
 
     def literal_aws(self, prefix: str) -> str | None:
         """The value :meth:`aws` evaluates to, when the suffix is known in Python."""
-        if Token.is_unresolved(self.suffix):
+        if is_token(self.suffix):
             return None
         return f"{prefix}{self.suffix.replace('_', '-')}".lower()
 
     def literal_snowflake(self, prefix: str) -> str | None:
         """The value :meth:`snowflake` evaluates to, when the suffix is known in Python."""
-        if Token.is_unresolved(self.suffix):
+        if is_token(self.suffix):
             return None
         return f"{prefix}{self.suffix.replace('-', '_')}".upper()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from cdktf import TerraformResourceLifecycle
@@ -184,22 +185,24 @@ class EncryptedBucket(Construct):
             )
             pin(self.notification, id)
 
-    @property
+    # Attributes are cached: each read is a call into the jsii kernel, and a stack of
+    # many pipelines reads them thousands of times.
+    @cached_property
     def bucket_name(self) -> str:
         """The bucket's name (the original module's ``bucket`` output)."""
         return self.bucket.bucket
 
-    @property
+    @cached_property
     def bucket_arn(self) -> str:
         """The bucket's ARN (the original module's ``arn`` output)."""
         return self.bucket.arn
 
-    @property
+    @cached_property
     def bucket_id(self) -> str:
         """The bucket's Terraform id (its name)."""
         return self.bucket.id
 
-    @property
+    @cached_property
     def s3_url(self) -> str:
         """``s3://<bucket name>/``, the form stages and storage integrations use."""
         return f"s3://{self.bucket.bucket}/"

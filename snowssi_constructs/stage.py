@@ -4,6 +4,7 @@ the original's ``catalog/modules/snowflake/stage``."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_snowflake.stage import Stage
@@ -94,12 +95,14 @@ class ExternalStage(Construct):
             if moved_from_module:
                 move_from(resource, f"module.{moved_from_module}.{old_address}")
 
-    @property
+    # Attributes are cached: each read is a call into the jsii kernel, and a stack of
+    # many pipelines reads them thousands of times.
+    @cached_property
     def fully_qualified_name(self) -> str:
         """``"DB"."SCHEMA"."STAGE"`` (the original module's output)."""
         return self.stage.fully_qualified_name
 
-    @property
+    @cached_property
     def stage_name(self) -> str:
         """The stage's name."""
         return self.stage.name

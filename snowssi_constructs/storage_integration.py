@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from cdktf_cdktf_provider_snowflake.storage_integration import StorageIntegration
 from constructs import Construct
 
@@ -47,16 +49,18 @@ class S3StorageIntegration(Construct):
         """Add ``s3://<bucket>/`` to the allowed locations."""
         self._locations.append(bucket.s3_url)
 
-    @property
+    # Attributes are cached: each read is a call into the jsii kernel, and a stack of
+    # many pipelines reads them thousands of times.
+    @cached_property
     def integration_name(self) -> str:
         return self.integration.name
 
-    @property
+    @cached_property
     def iam_user_arn(self) -> str:
         """The AWS IAM user Snowflake uses for this integration (trust principal)."""
         return self.integration.storage_aws_iam_user_arn
 
-    @property
+    @cached_property
     def external_id(self) -> str:
         """The external id Snowflake presents when assuming the role."""
         return self.integration.describe_output.get(0).storage_aws_external_id.get(0).value

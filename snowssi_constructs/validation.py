@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from cdktf import Token
-
 # Sizes the Snowflake provider accepts for warehouse_size (and the task's
 # user_task_managed_initial_warehouse_size), upper-case.
 WAREHOUSE_SIZES: frozenset[str] = frozenset(
@@ -28,9 +26,17 @@ _SNOWFLAKE_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 _NAME_SUFFIX = re.compile(r"^[a-z0-9][a-z0-9_-]*[a-z0-9]$|^[a-z0-9]$")
 
 
+# How cdktf encodes an unresolved string token in Python (`${TfToken[TOKEN.12]}`).
+_TOKEN_MARKER = "${TfToken["
+
+
 def is_token(value: object) -> bool:
-    """True when ``value`` is a Terraform token, not a value known in Python."""
-    return isinstance(value, str) and Token.is_unresolved(value)
+    """True when ``value`` holds a Terraform token, not only a value known in Python.
+
+    Checked in Python, where ``Token.is_unresolved`` would cost a call into the jsii
+    kernel for every validated prop (thousands in a large stack).
+    """
+    return isinstance(value, str) and _TOKEN_MARKER in value
 
 
 def require(prop: str, value: str | None) -> str:

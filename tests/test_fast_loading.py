@@ -1,0 +1,358 @@
+"""Fast binding loading (``snowssi_constructs._bindings``) changes speed, never output.
+
+The correctness guard runs ``tests/synth_all.py`` (the default stack, every example and a
+10-pipeline stack) in two processes, one on the fast path and one with
+``SNOWSSI_PLAIN_IMPORTS=1``, and requires byte-identical JSON. Two more processes check
+the fallbacks: a binding the shortcut cannot load, and a fast kernel start that fails.
+The four run concurrently, once per session; the plain one takes the longest (the
+bindings' full import, 15 s or more).
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import snowssi_constructs  # noqa: F401  (first: selects Node.js and fast bindings)
+from snowssi_constructs import _bindings
+
+import jsii
+import pytest
+from cdktf import App, TerraformStack, Testing
+from jsii import _reference_map
+from jsii._kernel.types import CreateRequest
+
+from tests.support import EXAMPLES, ROOT
+
+TIMEOUT = 900
+POSIX = sys.platform != "win32"
+# Broken on purpose in the binding fallback process: the smallest binding, so its plain
+# import is cheap.
+BROKEN_BINDING = "cdktf_cdktf_provider_time"
+# The kernel fallback process runs on this stand-in for node, which fails to start the
+# fast kernel's entry script and runs everything else on the real node.
+FAILING_NODE = """#!/bin/sh
+for argument in "$@"; do
+  case "$argument" in *snowssi-runtime.js) echo "simulated failure" >&2; exit 1;; esac
+done
+exec "$REAL_NODE" "$@"
+"""
+
+FALLBACK_SCRIPT = textwrap.dedent(
+    """
+    import importlib.util, json, sys, warnings
+
+    BROKEN = sys.argv[2] if len(sys.argv) > 2 else None
+
+    find_spec = importlib.util.find_spec
+
+    def broken_find_spec(name, package=None):
+        # The shortcut cannot locate this binding; the import system still can.
+        return None if name == BROKEN else find_spec(name, package)
+
+    importlib.util.find_spec = broken_find_spec
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        import snowssi_constructs
+    importlib.util.find_spec = find_spec
+
+    from snowssi_constructs import SnowSSIStack, _bindings
+
+    from cdktf import App
+
+    app = App(outdir=sys.argv[1], stack_traces=False)
+    SnowSSIStack(app, "snowssi")
+    app.synth()
+    print(json.dumps({
+        "warnings": [
+            str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)
+        ],
+        "load_modes": _bindings.load_modes(),
+        "kernel": _bindings.kernel_mode(),
+    }))
+    """
+)
+
+
+def _environment(**extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in (_bindings.PLAIN_IMPORTS_ENV, _bindings.PLAIN_KERNEL_ENV)
+    }
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def processes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Run the fast, plain and fallback processes concurrently; their output dirs."""
+    base = tmp_path_factory.mktemp("fast-loading")
+    failing_node = base / "failing-node"
+    failing_node.write_text(FAILING_NODE)
+    failing_node.chmod(0o755)
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "fast": ([sys.executable, "-m", "tests.synth_all", "{outdir}"], _environment()),
+        "plain": (
+            [sys.executable, "-m", "tests.synth_all", "{outdir}"],
+            _environment(**{_bindings.PLAIN_IMPORTS_ENV: "1"}),
+        ),
+        "binding-fallback": (
+            [sys.executable, "-c", FALLBACK_SCRIPT, "{outdir}", BROKEN_BINDING],
+            _environment(),
+        ),
+    }
+    if POSIX:  # the failing node is a shell script; the fast kernel is POSIX-only anyway
+        commands["kernel-fallback"] = (
+            [sys.executable, "-c", FALLBACK_SCRIPT, "{outdir}"],
+            _environment(JSII_NODE=str(failing_node), REAL_NODE=os.environ["JSII_NODE"]),
+        )
+    running = {}
+    for name, (command, env) in commands.items():
+        outdir = base / name
+        outdir.mkdir()
+        with open(base / f"{name}.out", "wb") as out, open(base / f"{name}.err", "wb") as err:
+            running[name] = subprocess.Popen(
+                [str(outdir) if part == "{outdir}" else part for part in command],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=err,
+            )
+    try:
+        for name, process in running.items():
+            returncode = process.wait(timeout=TIMEOUT)
+            stderr = (base / f"{name}.err").read_text(errors="replace")
+            assert returncode == 0, f"{name} process failed:\n{stderr[-5000:]}"
+    finally:
+        for process in running.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    return {name: base / name for name in commands} | {"base": base}
+
+
+def _stack_files(outdir: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(outdir)): path.read_bytes()
+        for path in sorted(outdir.rglob("cdk.tf.json"))
+    }
+
+
+def _modes(outdir: Path) -> dict[str, Any]:
+    return json.loads((outdir / "modes.json").read_text())
+
+
+def test_fast_and_plain_paths_write_byte_identical_json(processes):
+    fast = _stack_files(processes["fast"])
+    plain = _stack_files(processes["plain"])
+    cases = {name.split("/")[0] for name in fast}
+    assert cases == {"default", "pipelines-10"} | {f"example-{name}" for name in EXAMPLES}
+    assert sorted(fast) == sorted(plain)
+    for name, text in fast.items():
+        if text != plain[name]:
+            diff = difflib.unified_diff(
+                plain[name].decode().splitlines(),
+                text.decode().splitlines(),
+                f"plain/{name}",
+                f"fast/{name}",
+                lineterm="",
+            )
+            pytest.fail(f"{name} differs:\n" + "\n".join(list(diff)[:60]))
+
+
+def test_each_process_took_the_path_it_was_asked_for(processes):
+    fast = _modes(processes["fast"])
+    plain = _modes(processes["plain"])
+    everything = set(_bindings.BINDING_PACKAGES)
+    assert fast["load_modes"] == dict.fromkeys(everything, "fast")
+    assert fast["kernel"] == "fast"
+    assert plain["load_modes"] == dict.fromkeys(everything, "plain")
+    assert plain["kernel"] == "plain"
+    # The fast path imports only the submodules the constructs use; the plain path
+    # imports all of them (about 2,200 for aws alone).
+    assert len(_public_submodules(fast)) < 40
+    assert len(_public_submodules(plain)) > 2000
+
+
+def _public_submodules(modes: dict[str, Any]) -> set[str]:
+    return {
+        name
+        for name in modes["binding_submodules"]
+        if name.count(".") == 1 and not name.split(".")[1].startswith("_")
+    }
+
+
+def _fallback_report(processes: dict[str, Path], name: str) -> dict[str, Any]:
+    return json.loads((processes["base"] / f"{name}.out").read_text().strip().splitlines()[-1])
+
+
+def test_a_binding_the_shortcut_cannot_load_is_imported_plainly_with_one_warning(processes):
+    report = _fallback_report(processes, "binding-fallback")
+    assert len(report["warnings"]) == 1, report["warnings"]
+    assert BROKEN_BINDING in report["warnings"][0]
+    assert "plain way" in report["warnings"][0]
+    assert report["load_modes"] == dict.fromkeys(_bindings.BINDING_PACKAGES, "fast") | {
+        BROKEN_BINDING: "plain"
+    }
+    assert report["kernel"] == "fast"
+    assert _stack_files(processes["binding-fallback"]) == _stack_files(
+        processes["fast"] / "default"
+    )
+
+
+@pytest.mark.skipif(not POSIX, reason="the fast kernel start is POSIX-only")
+def test_a_failing_fast_kernel_start_falls_back_to_jsii_s_own_with_one_warning(processes):
+    report = _fallback_report(processes, "kernel-fallback")
+    assert len(report["warnings"]) == 1, report["warnings"]
+    assert "jsii kernel the fast way failed" in report["warnings"][0]
+    assert report["kernel"] == "plain"
+    assert report["load_modes"] == dict.fromkeys(_bindings.BINDING_PACKAGES, "fast")
+    assert _stack_files(processes["kernel-fallback"]) == _stack_files(processes["fast"] / "default")
+    # The failed node process was cleaned up: no broken-pipe trace at exit.
+    stderr = (processes["base"] / "kernel-fallback.err").read_text(errors="replace")
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+
+
+# In this process (conftest imported snowssi_constructs first, so the fast path is on
+# unless the whole run uses SNOWSSI_PLAIN_IMPORTS=1).
+fast_path_only = pytest.mark.skipif(
+    _bindings.load_modes().get("cdktf_cdktf_provider_aws") != "fast",
+    reason="the aws binding was not loaded through the fast path in this process",
+)
+
+
+@fast_path_only
+def test_attribute_access_on_the_bare_root_imports_the_submodule():
+    import cdktf_cdktf_provider_aws as aws
+    from cdktf_cdktf_provider_aws.kms_key import KmsKey
+
+    assert aws.kms_key.KmsKey is KmsKey
+    assert "kms_key" in aws.__all__
+    from cdktf_cdktf_provider_aws import s3_bucket_versioning
+
+    assert s3_bucket_versioning.S3BucketVersioningA.__name__ == "S3BucketVersioningA"
+    assert not hasattr(aws, "no_such_submodule")
+    with pytest.raises(ImportError):
+        from cdktf_cdktf_provider_aws import no_such_submodule  # noqa: F401
+
+
+def test_a_plain_submodule_import_works_beside_the_library():
+    from snowssi_constructs import SnowSSIStack
+
+    from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+
+    app = Testing.app()
+    stack = SnowSSIStack(app, "snowssi")
+    S3Bucket(stack, "users_bucket", bucket="users-own-bucket")
+    document = json.loads(Testing.synth(stack))
+    assert document["resource"]["aws_s3_bucket"]["users_bucket"]["bucket"] == "users-own-bucket"
+    assert {"inbound_bucket", "outbound_bucket"} <= set(document["resource"]["aws_s3_bucket"])
+
+
+# Submodules neither the library nor the other tests use; the test takes the first one
+# this process has not imported.
+UNUSED_SUBMODULES = ("sqs_queue", "sns_topic", "dynamodb_table", "ecr_repository", "glue_job")
+
+
+def _camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@fast_path_only
+def test_an_object_made_in_javascript_from_an_unimported_submodule_resolves():
+    submodule = next(
+        name for name in UNUSED_SUBMODULES if f"cdktf_cdktf_provider_aws.{name}" not in sys.modules
+    )
+    module_fqn = f"@cdktf/provider-aws.{_camel(submodule)}"
+    class_name = _camel(submodule)[:1].upper() + _camel(submodule)[1:]
+    stack = TerraformStack(App(), "made_in_javascript")
+    # Created by the kernel directly, so Python has no proxy for it yet: the stack's
+    # child lookup returns a reference to an object of a class Python never loaded.
+    jsii.kernel.provider.create(
+        CreateRequest(fqn=f"{module_fqn}.{class_name}", args=[stack.__jsii_ref__, "made_in_js", {}])
+    )
+    # Without the FQN table entry the runtime cannot tell which module to import.
+    entry = _reference_map._submodule_fqn_map.pop(module_fqn)
+    try:
+        with pytest.raises(ValueError, match="Unknown type"):
+            stack.node.find_child("made_in_js")
+    finally:
+        _reference_map._submodule_fqn_map[module_fqn] = entry
+    assert f"cdktf_cdktf_provider_aws.{submodule}" not in sys.modules
+
+    child = stack.node.find_child("made_in_js")
+
+    assert type(child).__module__ == f"cdktf_cdktf_provider_aws.{submodule}"
+    assert type(child).__name__ == class_name
+    assert child.node.id == "made_in_js"
+
+
+@pytest.mark.skipif(
+    _bindings.kernel_mode() != "fast", reason="this process started the kernel the plain way"
+)
+def test_the_kernel_start_leaves_the_environment_as_it_was():
+    assert "JSII_RUNTIME" not in os.environ
+    assert "--preserve-symlinks" not in os.environ.get("NODE_OPTIONS", "")
+
+
+@pytest.mark.skipif(not POSIX, reason="the fast kernel start is POSIX-only")
+def test_the_kernel_script_relays_console_output_and_restores_node_options(tmp_path: Path):
+    """The fast kernel's entry script, around a stand-in for jsii's lib/program.js."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "lib").mkdir()
+    script = tmp_path / "bin" / "runtime.js"
+    script.write_text(
+        _bindings._RUNTIME_SCRIPT
+        % {"node_options": json.dumps("--max-semi-space-size=8"), "packages": "[]"}
+    )
+    (tmp_path / "lib" / "program.js").write_text(
+        textwrap.dedent(
+            """
+            const fs = require("fs");
+            console.log("to stdout");
+            console.error("to stderr");
+            const buffer = Buffer.alloc(100);
+            const length = fs.readSync(3, buffer, 0, 100, null);
+            fs.writeSync(3, "echo " + buffer.subarray(0, length).toString());
+            fs.writeSync(3, JSON.stringify({
+              nodeOptions: process.env.NODE_OPTIONS ?? null,
+              runtime: process.env.JSII_RUNTIME ?? null,
+              execArgv: process.execArgv,
+            }) + "\\n");
+            """
+        )
+    )
+    env = _environment(
+        NODE_OPTIONS="--max-semi-space-size=8 --preserve-symlinks", JSII_RUNTIME=str(script)
+    )
+    completed = subprocess.run(
+        [os.environ["JSII_NODE"], str(script)],
+        input=b"request\n",
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    # Requests and responses on stdin and stdout (fd 3 of the kernel)...
+    echo, state = completed.stdout.decode().splitlines()
+    assert echo == "echo request"
+    assert json.loads(state) == {
+        "nodeOptions": "--max-semi-space-size=8",
+        "runtime": None,
+        "execArgv": ["--preserve-symlinks"],
+    }
+    # ...and console output as the JSON lines jsii's Python side decodes from stderr.
+    console = [json.loads(line) for line in completed.stderr.decode().splitlines()]
+    assert console == [
+        {"stdout": base64.b64encode(b"to stdout\n").decode()},
+        {"stderr": base64.b64encode(b"to stderr\n").decode()},
+    ]
