@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import gc
 import importlib
 import importlib.machinery
@@ -164,8 +165,12 @@ def _load_fast_or_plain(name: str) -> LoadMode:
     return "fast"
 
 
+@functools.cache
 def _locate(name: str) -> tuple[importlib.machinery.ModuleSpec, Path, str]:
-    """The binding's spec, package directory and jsii assembly name (``@cdktf/...``)."""
+    """The binding's spec, package directory and jsii assembly name (``@cdktf/...``).
+
+    Cached: the kernel start and the shallow root both need it (a failure is not cached).
+    """
     spec = importlib.util.find_spec(name)
     if spec is None:
         raise ModuleNotFoundError(f"No module named {name!r}", name=name)
