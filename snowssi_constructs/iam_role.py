@@ -27,7 +27,9 @@ class SnowflakeAccessRole(Construct):
     :meth:`grant_read` adds ``s3:ListBucket``/``s3:GetBucketLocation`` on the bucket and
     ``s3:GetObject``/``s3:GetObjectVersion`` on its objects; :meth:`grant_write` adds
     ``s3:ListBucket`` on the bucket and ``s3:PutObject``/``s3:DeleteObject`` on its
-    objects. Grants may be added after construction; the policy is rendered at synthesis.
+    objects (the original's grants), or with ``baseline=True`` Snowflake's documented
+    baseline for a location it writes: read as above plus put and delete. Grants may be
+    added after construction; the policy is rendered at synthesis.
 
     Addresses: ``aws_iam_role.<role_address>`` and ``aws_iam_role_policy.<policy_address>``
     (``role`` and ``policy`` by default, the original's).
@@ -93,8 +95,19 @@ class SnowflakeAccessRole(Construct):
             _allow(["s3:GetObject", "s3:GetObjectVersion"], f"{bucket.bucket_arn}/*"),
         ]
 
-    def grant_write(self, bucket: EncryptedBucket) -> None:
-        """Let the role list ``bucket`` and write and delete its objects."""
+    def grant_write(self, bucket: EncryptedBucket, *, baseline: bool = False) -> None:
+        """Let the role list ``bucket`` and write and delete its objects; with
+        ``baseline``, also locate the bucket and read its objects and their versions
+        (what Snowflake's IAM guide for S3 stages lists)."""
+        if baseline:
+            self._statements += [
+                _allow(["s3:ListBucket", "s3:GetBucketLocation"], bucket.bucket_arn),
+                _allow(
+                    ["s3:PutObject", "s3:DeleteObject", "s3:GetObject", "s3:GetObjectVersion"],
+                    f"{bucket.bucket_arn}/*",
+                ),
+            ]
+            return
         self._statements += [
             # A plain string, as in the original: the provider compares policies as JSON,
             # so a one-item list would show as a change on a migrated state.

@@ -72,12 +72,28 @@ class SnowSSIPipeline(Construct):
     :param sql_statement: the task's SQL, or a function of this pipeline returning it
         (for custom processing); overrides ``processing`` and ``file_pattern``.
     :param file_pattern: a regular expression; only files whose path matches are copied.
+        Snowflake runs POSIX extended regular expressions (plus ``\\d``, ``\\w``,
+        ``\\s`` and their negations): look-around, lazy quantifiers, back-references
+        and inline flags are rejected here rather than failing on every task run.
     :param notification_channel_arn: the inbound stage's SQS notification channel; the
-        inbound bucket then sends object-created events to it (auto-refresh).
+        inbound bucket then sends object-created and object-removed events to it
+        (auto-refresh sees new and deleted files).
     :param refresh_schedule_minutes: without a channel, a task refreshes the inbound
         stage's directory table on this schedule.
     :param buckets: force-destroy, prevent-destroy and lifecycle settings.
-    :param serverless_initial_size: initial size of a serverless task's compute.
+    :param outbound_baseline_access: grant the role Snowflake's documented baseline on
+        the outbound bucket (``s3:GetBucketLocation``, ``s3:GetObject`` and
+        ``s3:GetObjectVersion`` besides list, put and delete); the original grants only
+        ``s3:ListBucket``, ``s3:PutObject`` and ``s3:DeleteObject``.
+    :param serverless_initial_size: initial size of a serverless task's compute, at most
+        XXLARGE (Snowflake's limit for serverless tasks).
+    :param serverless_schedule_minutes: how often a serverless task checks its stream.
+        Snowflake needs ``TARGET_COMPLETION_INTERVAL`` to start a serverless task that
+        only has a ``WHEN``, and provider 2.10.1 cannot set it, so a serverless task
+        also runs on this schedule; a run whose ``WHEN`` is false is skipped. Each
+        skipped check is a small cloud-services charge (billed only beyond the daily
+        cloud-services allowance), so 1 minute means up to 1,440 checks a day per
+        pipeline, and files wait up to this long before they are copied.
     """
 
     def __init__(
@@ -99,7 +115,9 @@ class SnowSSIPipeline(Construct):
         notification_channel_arn: str | None = None,
         refresh_schedule_minutes: int | None = None,
         buckets: BucketProtection | None = None,
+        outbound_baseline_access: bool = False,
         serverless_initial_size: str = "XSMALL",
+        serverless_schedule_minutes: int = 1,
     ) -> None:
         super().__init__(scope, id)
         if name is not None and not _PIPELINE_NAME.match(name):
@@ -112,13 +130,7 @@ class SnowSSIPipeline(Construct):
                 f"processing: must be 'copy_stage' or 'consume_stream', got {processing!r}"
             )
         if file_pattern is not None:
-            validation.require("file_pattern", file_pattern)
-            try:
-                re.compile(file_pattern)
-            except re.error as error:
-                raise ValueError(
-                    f"file_pattern: not a regular expression ({error}): {file_pattern!r}"
-                ) from error
+            validation.snowflake_pattern("file_pattern", file_pattern)
         if refresh_schedule_minutes is not None:
             validation.positive_int(
                 "refresh_schedule_minutes", refresh_schedule_minutes, maximum=11520
@@ -126,8 +138,11 @@ class SnowSSIPipeline(Construct):
         if notification_channel_arn is not None:
             validation.require("notification_channel_arn", notification_channel_arn)
         if warehouse is None:
-            serverless_initial_size = validation.warehouse_size(
+            serverless_initial_size = validation.serverless_task_size(
                 "serverless_initial_size", serverless_initial_size
+            )
+            validation.positive_int(
+                "serverless_schedule_minutes", serverless_schedule_minutes, maximum=11520
             )
         protection = buckets or BucketProtection()
 
@@ -136,6 +151,7 @@ class SnowSSIPipeline(Construct):
         self._schema = schema
         self._warehouse = warehouse
         self._serverless_initial_size = serverless_initial_size
+        self._serverless_schedule_minutes = serverless_schedule_minutes
         self._file_pattern = file_pattern
         address = _Addresses(name)
         sf_prefix = f"{name.upper()}_" if name else ""
@@ -172,7 +188,7 @@ class SnowSSIPipeline(Construct):
         integration.allow(self.inbound_bucket)
         integration.allow(self.outbound_bucket)
         access_role.grant_read(self.inbound_bucket)
-        access_role.grant_write(self.outbound_bucket)
+        access_role.grant_write(self.outbound_bucket, baseline=outbound_baseline_access)
 
         stage_options = {
             "database": database,
@@ -239,6 +255,7 @@ class SnowSSIPipeline(Construct):
             sql_statement=statement,
             started=True,
             depends_on=[self.stream],
+            schedule=self._serverless_schedule(),
             **self._compute(),
         )
         pin(self.task, address("task"))
@@ -291,9 +308,18 @@ class SnowSSIPipeline(Construct):
                 f"  INSERT INTO {self.processed_files.fully_qualified_name} ({columns})",
                 f"    SELECT {columns} {new_files};",
                 "  COMMIT;",
-                "END;",
+                # No final ';': the provider compares the definition SHOW TASKS returns
+                # with this text, and a trailing ';' may not survive the round trip.
+                "END",
             ]
         )
+
+    def _serverless_schedule(self) -> TaskSchedule | None:
+        # See serverless_schedule_minutes: a serverless task that only has a WHEN
+        # cannot be started with provider 2.10.1.
+        if self._warehouse is not None:
+            return None
+        return TaskSchedule(minutes=self._serverless_schedule_minutes)
 
     def _compute(self) -> dict[str, str]:
         if self._warehouse is None:

@@ -10,10 +10,11 @@ from cdktf_cdktf_provider_random.provider import RandomProvider
 from cdktf_cdktf_provider_snowflake.provider import SnowflakeProvider
 from cdktf_cdktf_provider_time.provider import TimeProvider
 
+from ._lazy import lazy_list
+from .preview_features import preview_features
 from .variables import SnowSSIVariables, null_if_empty
 
 REQUIRED_VERSION = "1.14.0"
-PREVIEW_FEATURES = ["snowflake_storage_integration_resource", "snowflake_stage_resource"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,11 @@ def pin_versions(
 
 
 def configure_providers(stack: TerraformStack, variables: SnowSSIVariables) -> None:
-    """The four providers, configured from the variables as in the original."""
+    """The four providers, configured from the variables as in the original.
+
+    ``preview_features_enabled`` holds the original's two features and every other
+    gated type the stack declares when it is synthesized (see ``preview_features``).
+    """
     AwsProvider(
         stack,
         "aws",
@@ -74,7 +79,7 @@ def configure_providers(stack: TerraformStack, variables: SnowSSIVariables) -> N
         user=variables.user.string_value,
         role=variables.role.string_value,
         password=null_if_empty(variables.password),
-        preview_features_enabled=PREVIEW_FEATURES,
+        preview_features_enabled=lazy_list(lambda: preview_features(stack)),
     )
     # Through an override: cdktf snake-cases the keys of a map attribute, and Snowflake
     # needs the parameter name as it is.

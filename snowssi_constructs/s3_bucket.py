@@ -47,6 +47,10 @@ _MODULE_ADDRESSES = {
 }
 
 
+# A directory table's auto-refresh records new and removed files, so both reach the queue.
+NOTIFICATION_EVENTS = ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
+
+
 class EncryptedBucket(Construct):
     """A private, versioned S3 bucket with SSE-KMS by default.
 
@@ -66,8 +70,9 @@ class EncryptedBucket(Construct):
         many days after they become noncurrent (adds a lifecycle configuration).
     :param abort_incomplete_multipart_upload_days: abort multipart uploads left
         incomplete this many days (adds a lifecycle configuration).
-    :param notification_queue_arn: send ``s3:ObjectCreated:*`` events to this SQS queue,
-        for example a Snowflake stage's directory notification channel.
+    :param notification_queue_arn: send ``s3:ObjectCreated:*`` and ``s3:ObjectRemoved:*``
+        events to this SQS queue, for example a Snowflake stage's directory notification
+        channel (auto-refresh then sees new and deleted files).
     :param moved_from_module: the name of a module call of the HCL module whose S3
         resources this construct takes over (``inbound_bucket``); adds a ``moved``
         block for each of the five resources.
@@ -179,7 +184,7 @@ class EncryptedBucket(Construct):
                 bucket=bucket_id,
                 queue=[
                     S3BucketNotificationQueue(
-                        queue_arn=notification_queue_arn, events=["s3:ObjectCreated:*"]
+                        queue_arn=notification_queue_arn, events=list(NOTIFICATION_EVENTS)
                     )
                 ],
             )

@@ -61,6 +61,7 @@ class Hardening:
     kms_deletion_window_days: int = 30
     warehouse_auto_suspend: int = 60
     warehouse_auto_resume: bool = True
+    outbound_baseline_access: bool = True
 
 
 HARDENED = Hardening()
@@ -93,6 +94,7 @@ class SnowSSIStack(TerraformStack):
         warehouse_auto_resume: bool | None = None,
         serverless_task: bool = False,
         serverless_initial_size: str = "XSMALL",
+        serverless_schedule_minutes: int = 1,
         processing: Processing | None = None,
         sql_statement: SqlStatement | None = None,
         file_pattern: str | None = None,
@@ -104,6 +106,7 @@ class SnowSSIStack(TerraformStack):
         abort_incomplete_multipart_upload_days: int | None = None,
         kms_key_policy: bool | None = None,
         kms_deletion_window_days: int | None = None,
+        outbound_baseline_access: bool | None = None,
         s3_backend: S3StateBackend | None = None,
         backend: Callable[[TerraformStack], TerraformBackend] | None = None,
         outputs: bool = True,
@@ -154,7 +157,11 @@ class SnowSSIStack(TerraformStack):
                     None,
                 ),
             ),
+            "outbound_baseline_access": choose(
+                outbound_baseline_access, "outbound_baseline_access", False
+            ),
             "serverless_initial_size": serverless_initial_size,
+            "serverless_schedule_minutes": serverless_schedule_minutes,
         }
 
         # Terraform settings, variables and providers.

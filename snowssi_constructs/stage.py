@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 
-from cdktf import ITerraformDependable
+from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_snowflake.stage import Stage
 from cdktf_cdktf_provider_time.sleep import Sleep
 from constructs import Construct
@@ -15,6 +15,11 @@ from . import validation
 from ._addresses import address_name, move_from, pin
 
 DIRECTORY_TABLE = "ENABLE = true, AUTO_REFRESH = true, REFRESH_ON_CREATE = true"
+# `directory` forces replacement, and the snowflake provider (2.10.1) reads it back from
+# DESCRIBE STAGE in another form (no commas, no REFRESH_ON_CREATE, an added notification
+# channel), so without this every plan after the first replaces the stage, and the
+# stream on it loses the files it had not reported yet. Upstream issues #3832, #4196.
+IGNORED_STAGE_CHANGES = ("directory",)
 IAM_PROPAGATION_DELAY = "30s"
 
 _MODULE_ADDRESSES = {
@@ -29,6 +34,12 @@ class ExternalStage(Construct):
     Creates a ``time_sleep`` that gives IAM time to propagate and the ``snowflake_stage``,
     which depends on it (the stage reads the bucket through the storage integration
     when it is created). The construct id is the address name of both resources.
+
+    The stage ignores later changes to its ``directory`` settings
+    (``lifecycle { ignore_changes = [directory] }``): the provider reads them back in
+    another form and would otherwise replace the stage on every apply. The settings
+    still apply when the stage is created; to change them, replace the stage
+    deliberately (``terraform apply -replace=...``).
 
     :param name: the stage's name (upper-cased, as in the original).
     :param url: ``s3://bucket/`` location.
@@ -89,6 +100,7 @@ class ExternalStage(Construct):
             storage_integration=storage_integration,
             directory=DIRECTORY_TABLE,
             depends_on=[self.propagation_wait],
+            lifecycle=TerraformResourceLifecycle(ignore_changes=list(IGNORED_STAGE_CHANGES)),
         )
         for attribute, old_address in _MODULE_ADDRESSES.items():
             resource = pin(getattr(self, attribute), id)

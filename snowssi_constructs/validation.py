@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .snowflake_regex import unsupported_constructs
+
 # Sizes the Snowflake provider accepts for warehouse_size (and the task's
 # user_task_managed_initial_warehouse_size), upper-case.
 WAREHOUSE_SIZES: frozenset[str] = frozenset(
@@ -123,3 +125,41 @@ def unique(prop: str, values: Iterable[str]) -> None:
         if value in seen:
             raise ValueError(f"{prop}: {value!r} is given more than once")
         seen.add(value)
+
+
+# Serverless tasks get at most the compute of an XXLARGE warehouse ("Introduction to
+# tasks" in Snowflake's documentation); larger initial sizes are rejected at apply.
+SERVERLESS_TASK_SIZES: frozenset[str] = frozenset(
+    {"XSMALL", "X-SMALL", "SMALL", "MEDIUM", "LARGE", "XLARGE", "X-LARGE",
+     "XXLARGE", "X2LARGE", "2X-LARGE"}
+)  # fmt: skip
+
+
+def serverless_task_size(prop: str, value: str) -> str:
+    """A warehouse size a serverless task may start with (XSMALL to XXLARGE)."""
+    size = warehouse_size(prop, value)
+    if not is_token(size) and size not in SERVERLESS_TASK_SIZES:
+        raise ValueError(
+            f"{prop}: serverless tasks are limited to the compute of an XXLARGE warehouse, "
+            f"got {value!r}; use one of XSMALL, SMALL, MEDIUM, LARGE, XLARGE, XXLARGE"
+        )
+    return size
+
+
+def snowflake_pattern(prop: str, value: str) -> str:
+    """A regular expression that both Python and Snowflake's POSIX engine accept."""
+    require(prop, value)
+    if is_token(value):
+        return value
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"{prop}: not a regular expression ({error}): {value!r}") from error
+    found = unsupported_constructs(value)
+    if found:
+        listed = "; ".join(str(construct) for construct in found)
+        raise ValueError(
+            f"{prop}: Snowflake runs POSIX extended regular expressions and cannot run "
+            f"{listed} (in {value!r}); rewrite the pattern without it"
+        )
+    return value

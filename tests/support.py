@@ -7,6 +7,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import snowssi_constructs  # noqa: F401  (selects Node.js and fast bindings first)
@@ -42,14 +43,19 @@ def synth_text(build: Callable[[App], object]) -> dict[str, str]:
         return {p.name: (p / "cdk.tf.json").read_text() for p in sorted(stacks.iterdir())}
 
 
-def load_example(name: str) -> Callable[[App], list[TerraformStack]]:
-    """The ``build`` function of ``examples/<name>/main.py``."""
+def load_example_module(name: str) -> ModuleType:
+    """``examples/<name>/main.py`` as a module (not run as ``__main__``)."""
     path = EXAMPLES_DIR / name / "main.py"
     spec = importlib.util.spec_from_file_location(f"examples_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.build
+    return module
+
+
+def load_example(name: str) -> Callable[[App], list[TerraformStack]]:
+    """The ``build`` function of ``examples/<name>/main.py``."""
+    return load_example_module(name).build
 
 
 def without_metadata(value: Any) -> Any:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
+from snowssi_constructs.snowflake_regex import unsupported_constructs
+
 import pytest
 
-from tests.support import EXAMPLES, load_example, resources, synth_app
+from tests.support import EXAMPLES, load_example, load_example_module, resources, synth_app
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +44,32 @@ def test_custom_processing_sql_loads_rows_then_moves_files(documents):
     sql = resources(documents["custom_processing_sql"]["snowssi"])["snowflake_task.task"][
         "sql_statement"
     ]
-    assert sql.startswith("BEGIN\n") and sql.endswith("END;")
+    assert sql.startswith("BEGIN\n") and sql.endswith("END")
     assert sql.index("COPY INTO my_table") < sql.index("COPY FILES INTO @")
     assert "FILE_FORMAT = (TYPE = 'CSV' FIELD_DELIMITER = ',')" in sql
 
 
 def test_file_filtering_copies_only_matching_files(documents):
     sql = resources(documents["file_filtering"]["snowssi"])["snowflake_task.task"]["sql_statement"]
-    assert "PATTERN = '^(?!.*_backup).*[.]csv$'" in sql
+    pattern = load_example_module("file_filtering").CSV_BUT_NOT_BACKUPS
+    assert f"PATTERN = '{pattern}'" in sql
+
+
+def test_file_filtering_pattern_selects_what_the_look_ahead_pattern_selects():
+    # Snowflake has no look-ahead; the example spells `^(?!.*_backup).*[.]csv$` out.
+    # Every path built from up to five of these pieces (some 800,000) is judged alike.
+    pattern = re.compile(load_example_module("file_filtering").CSV_BUT_NOT_BACKUPS)
+    look_ahead = re.compile(r"^(?!.*_backup).*[.]csv$")
+    pieces = ["_", "__", "b", "a", "c", "k", "u", "p", "bac", "_backup", ".", ".csv", "csv"]
+    pieces += ["x", "/"]
+    disagreements = [
+        path
+        for count in range(6)
+        for combo in itertools.product(pieces, repeat=count)
+        if bool(pattern.search(path := "".join(combo))) != bool(look_ahead.search(path))
+    ]
+    assert disagreements == []
+    assert unsupported_constructs(pattern.pattern) == []
 
 
 def test_warehouse_size_example_chooses_xsmall(documents):

@@ -181,7 +181,7 @@ def test_notification_sends_object_created_events_to_the_queue(construct_stack):
     body = resources(parsed(construct_stack))["aws_s3_bucket_notification.inbound_bucket"]
     assert body == {
         "bucket": "${aws_s3_bucket.inbound_bucket.id}",
-        "queue": [{"queue_arn": arn, "events": ["s3:ObjectCreated:*"]}],
+        "queue": [{"queue_arn": arn, "events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]}],
     }
 
 

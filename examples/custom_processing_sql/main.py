@@ -22,7 +22,9 @@ def load_then_move(pipeline: SnowSSIPipeline) -> str:
             "    PATTERN = '.*[.]csv'",
             "    ON_ERROR = 'CONTINUE';",
             f"  COPY FILES INTO @{outbound} FROM @{inbound};",
-            "END;",
+            # No final ';' after END: the provider compares this text with what
+            # SHOW TASKS returns, which may not keep it.
+            "END",
         ]
     )
 

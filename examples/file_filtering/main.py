@@ -4,7 +4,13 @@ from snowssi_constructs import SnowSSIStack
 
 from cdktf import App, TerraformStack
 
-CSV_BUT_NOT_BACKUPS = r"^(?!.*_backup).*[.]csv$"
+# Paths ending in ".csv" that nowhere contain "_backup". Snowflake's POSIX regular
+# expressions have no look-ahead, so `^(?!.*_backup).*[.]csv$` is spelt out: after any
+# run of "_", the path may start spelling "backup" but must break off before its "p".
+CSV_BUT_NOT_BACKUPS = (
+    r"^[^_]*(_+([^_b]|b([^_a]|a([^_c]|c([^_k]|k([^_u]|u[^_p])))))[^_]*"
+    r"|_+(b(a(c(ku?)?)?)?)?)*[.]csv$"
+)
 
 
 def build(app: App) -> list[TerraformStack]:

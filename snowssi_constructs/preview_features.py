@@ -1,0 +1,100 @@
+"""Which snowflake provider preview features a stack must enable.
+
+The snowflake provider gates some resources and data sources behind
+``preview_features_enabled``: a gated type that is not named there plans cleanly and
+fails at apply ("... is currently a preview feature, and must be enabled ..."). The
+lists below are the gated types of provider 2.10.1 (``allPreviewFeatures`` in
+``pkg/provider/previewfeatures/preview_features.go`` at tag ``v2.10.1``; the feature of
+a type is its name plus ``_resource`` or ``_datasource``). Promoted features are not
+gated and are not listed.
+
+:func:`preview_features` looks at what a stack declares at synthesis, so a pipeline
+added later, or a resource a user adds to the stack, enables its feature too.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from cdktf import TerraformDataSource, TerraformResource, TerraformStack
+
+# The HCL module's own list, always first and in its order: the default stack's
+# provider block stays exactly the module's.
+MODULE_FEATURES: tuple[str, ...] = (
+    "snowflake_storage_integration_resource",
+    "snowflake_stage_resource",
+)
+
+GATED_RESOURCES: frozenset[str] = frozenset(
+    """
+    snowflake_account_authentication_policy_attachment
+    snowflake_account_password_policy_attachment snowflake_alert
+    snowflake_api_integration snowflake_authentication_policy
+    snowflake_cortex_search_service snowflake_current_account
+    snowflake_current_organization_account snowflake_dynamic_table
+    snowflake_email_notification_integration snowflake_external_function
+    snowflake_external_table snowflake_external_volume snowflake_failover_group
+    snowflake_file_format snowflake_function_java snowflake_function_javascript
+    snowflake_function_python snowflake_function_scala snowflake_function_sql
+    snowflake_job_service snowflake_managed_account snowflake_materialized_view
+    snowflake_network_policy_attachment snowflake_network_rule
+    snowflake_notification_integration snowflake_object_parameter
+    snowflake_password_policy snowflake_pipe snowflake_procedure_java
+    snowflake_procedure_javascript snowflake_procedure_python snowflake_procedure_scala
+    snowflake_procedure_sql snowflake_sequence snowflake_share snowflake_stage
+    snowflake_storage_integration snowflake_table
+    snowflake_table_column_masking_policy_application snowflake_table_constraint
+    snowflake_user_authentication_policy_attachment
+    snowflake_user_password_policy_attachment snowflake_user_public_keys
+    """.split()
+)
+
+GATED_DATA_SOURCES: frozenset[str] = frozenset(
+    """
+    snowflake_alerts snowflake_authentication_policies snowflake_cortex_search_services
+    snowflake_current_account snowflake_current_role snowflake_database
+    snowflake_database_role snowflake_dynamic_tables snowflake_external_functions
+    snowflake_external_tables snowflake_failover_groups snowflake_file_formats
+    snowflake_functions snowflake_materialized_views snowflake_parameters
+    snowflake_pipes snowflake_procedures snowflake_sequences snowflake_shares
+    snowflake_stages snowflake_storage_integrations
+    snowflake_system_generate_scim_access_token snowflake_system_get_aws_sns_iam_policy
+    snowflake_system_get_privatelink_config snowflake_system_get_snowflake_platform_info
+    snowflake_tables
+    """.split()
+)
+
+
+def feature_of(terraform_type: str, *, data_source: bool = False) -> str | None:
+    """The preview feature that gates ``terraform_type``, or None if it is not gated."""
+    if data_source:
+        return f"{terraform_type}_datasource" if terraform_type in GATED_DATA_SOURCES else None
+    return f"{terraform_type}_resource" if terraform_type in GATED_RESOURCES else None
+
+
+def preview_features(stack: TerraformStack) -> list[str]:
+    """The module's features, then every other feature ``stack`` declares, sorted."""
+    declared: set[str] = set()
+    for construct in stack.node.find_all():
+        if isinstance(construct, TerraformResource):
+            feature = feature_of(_terraform_type(type(construct), construct))
+        elif isinstance(construct, TerraformDataSource):
+            feature = feature_of(_terraform_type(type(construct), construct), data_source=True)
+        else:
+            continue
+        if feature is not None:
+            declared.add(feature)
+    return [*MODULE_FEATURES, *sorted(declared.difference(MODULE_FEATURES))]
+
+
+def _terraform_type(cls: type, element: TerraformResource | TerraformDataSource) -> str:
+    # Generated binding classes carry their type as a class constant: read it once per
+    # class instead of once per resource (each read is a call into the jsii kernel).
+    constant = _type_constant(cls)
+    return constant if constant is not None else element.terraform_resource_type
+
+
+@cache
+def _type_constant(cls: type) -> str | None:
+    value = getattr(cls, "TF_RESOURCE_TYPE", None)
+    return value if isinstance(value, str) else None
