@@ -26,42 +26,83 @@ MODULE_FEATURES: tuple[str, ...] = (
 )
 
 GATED_RESOURCES: frozenset[str] = frozenset(
-    """
-    snowflake_account_authentication_policy_attachment
-    snowflake_account_password_policy_attachment snowflake_alert
-    snowflake_api_integration snowflake_authentication_policy
-    snowflake_cortex_search_service snowflake_current_account
-    snowflake_current_organization_account snowflake_dynamic_table
-    snowflake_email_notification_integration snowflake_external_function
-    snowflake_external_table snowflake_external_volume snowflake_failover_group
-    snowflake_file_format snowflake_function_java snowflake_function_javascript
-    snowflake_function_python snowflake_function_scala snowflake_function_sql
-    snowflake_job_service snowflake_managed_account snowflake_materialized_view
-    snowflake_network_policy_attachment snowflake_network_rule
-    snowflake_notification_integration snowflake_object_parameter
-    snowflake_password_policy snowflake_pipe snowflake_procedure_java
-    snowflake_procedure_javascript snowflake_procedure_python snowflake_procedure_scala
-    snowflake_procedure_sql snowflake_sequence snowflake_share snowflake_stage
-    snowflake_storage_integration snowflake_table
-    snowflake_table_column_masking_policy_application snowflake_table_constraint
-    snowflake_user_authentication_policy_attachment
-    snowflake_user_password_policy_attachment snowflake_user_public_keys
-    """.split()
+    [
+        "snowflake_account_authentication_policy_attachment",
+        "snowflake_account_password_policy_attachment",
+        "snowflake_alert",
+        "snowflake_api_integration",
+        "snowflake_authentication_policy",
+        "snowflake_cortex_search_service",
+        "snowflake_current_account",
+        "snowflake_current_organization_account",
+        "snowflake_dynamic_table",
+        "snowflake_email_notification_integration",
+        "snowflake_external_function",
+        "snowflake_external_table",
+        "snowflake_external_volume",
+        "snowflake_failover_group",
+        "snowflake_file_format",
+        "snowflake_function_java",
+        "snowflake_function_javascript",
+        "snowflake_function_python",
+        "snowflake_function_scala",
+        "snowflake_function_sql",
+        "snowflake_job_service",
+        "snowflake_managed_account",
+        "snowflake_materialized_view",
+        "snowflake_network_policy_attachment",
+        "snowflake_network_rule",
+        "snowflake_notification_integration",
+        "snowflake_object_parameter",
+        "snowflake_password_policy",
+        "snowflake_pipe",
+        "snowflake_procedure_java",
+        "snowflake_procedure_javascript",
+        "snowflake_procedure_python",
+        "snowflake_procedure_scala",
+        "snowflake_procedure_sql",
+        "snowflake_sequence",
+        "snowflake_share",
+        "snowflake_stage",
+        "snowflake_storage_integration",
+        "snowflake_table",
+        "snowflake_table_column_masking_policy_application",
+        "snowflake_table_constraint",
+        "snowflake_user_authentication_policy_attachment",
+        "snowflake_user_password_policy_attachment",
+        "snowflake_user_public_keys",
+    ]
 )
 
 GATED_DATA_SOURCES: frozenset[str] = frozenset(
-    """
-    snowflake_alerts snowflake_authentication_policies snowflake_cortex_search_services
-    snowflake_current_account snowflake_current_role snowflake_database
-    snowflake_database_role snowflake_dynamic_tables snowflake_external_functions
-    snowflake_external_tables snowflake_failover_groups snowflake_file_formats
-    snowflake_functions snowflake_materialized_views snowflake_parameters
-    snowflake_pipes snowflake_procedures snowflake_sequences snowflake_shares
-    snowflake_stages snowflake_storage_integrations
-    snowflake_system_generate_scim_access_token snowflake_system_get_aws_sns_iam_policy
-    snowflake_system_get_privatelink_config snowflake_system_get_snowflake_platform_info
-    snowflake_tables
-    """.split()
+    [
+        "snowflake_alerts",
+        "snowflake_authentication_policies",
+        "snowflake_cortex_search_services",
+        "snowflake_current_account",
+        "snowflake_current_role",
+        "snowflake_database",
+        "snowflake_database_role",
+        "snowflake_dynamic_tables",
+        "snowflake_external_functions",
+        "snowflake_external_tables",
+        "snowflake_failover_groups",
+        "snowflake_file_formats",
+        "snowflake_functions",
+        "snowflake_materialized_views",
+        "snowflake_parameters",
+        "snowflake_pipes",
+        "snowflake_procedures",
+        "snowflake_sequences",
+        "snowflake_shares",
+        "snowflake_stages",
+        "snowflake_storage_integrations",
+        "snowflake_system_generate_scim_access_token",
+        "snowflake_system_get_aws_sns_iam_policy",
+        "snowflake_system_get_privatelink_config",
+        "snowflake_system_get_snowflake_platform_info",
+        "snowflake_tables",
+    ]
 )
 
 
