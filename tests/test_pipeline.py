@@ -109,6 +109,112 @@ def test_serverless_task_has_no_warehouse_and_an_initial_size(synth_stack):
     assert task["user_task_managed_initial_warehouse_size"] == "SMALL"
 
 
+def test_serverless_task_runs_on_a_schedule_besides_its_when(synth_stack):
+    # Provider 2.10.1 cannot set TARGET_COMPLETION_INTERVAL, without which Snowflake
+    # refuses to resume a serverless task that has only a WHEN.
+    task = resources(synth_stack(serverless_task=True))["snowflake_task.task"]
+    assert task["schedule"] == {"minutes": 1}
+    assert task["when"].startswith("SYSTEM$STREAM_HAS_DATA(")
+    assert task["started"] is True
+
+
+def test_serverless_schedule_is_a_prop(synth_stack):
+    res = resources(
+        synth_stack(
+            serverless_task=True, serverless_schedule_minutes=10, refresh_schedule_minutes=5
+        )
+    )
+    assert res["snowflake_task.task"]["schedule"] == {"minutes": 10}
+    assert res["snowflake_task.refresh_task"]["schedule"] == {"minutes": 5}
+
+
+def test_a_warehouse_task_stays_purely_triggered(default_document):
+    assert "schedule" not in resources(default_document)["snowflake_task.task"]
+
+
+@pytest.mark.parametrize("size", ["XSMALL", "x-small", "MEDIUM", "XXLARGE", "2X-LARGE", "X2LARGE"])
+def test_serverless_sizes_up_to_xxlarge_are_accepted(synth_stack, size):
+    task = resources(synth_stack(serverless_task=True, serverless_initial_size=size))[
+        "snowflake_task.task"
+    ]
+    assert task["user_task_managed_initial_warehouse_size"] == size.upper()
+
+
+@pytest.mark.parametrize("size", ["XXXLARGE", "X3LARGE", "4X-LARGE", "X6LARGE"])
+def test_serverless_sizes_above_xxlarge_are_rejected(size):
+    with pytest.raises(ValueError, match=r"serverless_initial_size: .*XXLARGE"):
+        synth_app(
+            lambda app: SnowSSIStack(
+                app, "snowssi", serverless_task=True, serverless_initial_size=size
+            )
+        )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "found"),
+    [
+        (r"^(?!.*_backup).*[.]csv$", "look-ahead '(?!'"),
+        (r"^.*(?=[.]csv$)", "look-ahead '(?='"),
+        (r"(?<=in/).*", "look-behind '(?<='"),
+        (r"(?<!tmp/).*", "look-behind '(?<!'"),
+        (r".*?[.]csv", "lazy quantifier '*?'"),
+        (r"a+?b", "lazy quantifier '+?'"),
+        (r"ab??", "lazy quantifier '??'"),
+        (r"a{2,3}?", "lazy quantifier '{2,3}?'"),
+        (r"(.)\1.*", "back-reference"),
+        (r"(?i).*[.]csv", "inline flag group '(?i'"),
+        (r"(?i:x).*", "inline flag group '(?i'"),
+        (r"(?P<stem>.*)[.]csv", "named group"),
+        (r"(?:a|b).*", "non-capturing group"),
+        (r"a*+", "possessive quantifier '*+'"),
+    ],
+)
+def test_file_patterns_snowflake_cannot_run_are_rejected_naming_what(pattern, found):
+    with pytest.raises(ValueError, match="file_pattern: Snowflake") as error:
+        synth_app(lambda app: SnowSSIStack(app, "snowssi", file_pattern=pattern))
+    assert found in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r".*[.]csv",
+        r"^in/[0-9]{4}-[0-9]{2}/.*\.json$",
+        r"\d+_\w+\.csv",
+        r"[[:alpha:]]+(_[a-z]+)?[.](csv|tsv)",
+        r"[(?=*?]+",  # inside brackets these are plain characters
+        r"a{2}b{1,}c?",
+    ],
+)
+def test_posix_file_patterns_are_accepted(synth_stack, pattern):
+    sql = resources(synth_stack(file_pattern=pattern))["snowflake_task.task"]["sql_statement"]
+    assert "PATTERN = '" in sql
+
+
+def test_outbound_baseline_access_adds_snowflakes_documented_read_actions(synth_stack):
+    policy = jsonencode_argument(
+        resources(synth_stack(outbound_baseline_access=True))["aws_iam_role_policy.policy"][
+            "policy"
+        ]
+    )
+    outbound_bucket, outbound_objects = policy["Statement"][2:4]
+    assert outbound_bucket["Action"] == ["s3:ListBucket", "s3:GetBucketLocation"]
+    assert outbound_objects["Action"] == [
+        "s3:PutObject",
+        "s3:DeleteObject",
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+    ]
+
+
+def test_outbound_access_defaults_to_the_modules_grants(default_document):
+    policy = jsonencode_argument(
+        resources(default_document)["aws_iam_role_policy.policy"]["policy"]
+    )
+    assert policy["Statement"][2]["Action"] == "s3:ListBucket"
+    assert policy["Statement"][3]["Action"] == ["s3:PutObject", "s3:DeleteObject"]
+
+
 def test_kms_key_policy_alias_and_deletion_window(synth_stack):
     res = resources(synth_stack(kms_key_policy=True, kms_deletion_window_days=20))
     assert res["aws_kms_key.kms_key"]["deletion_window_in_days"] == 20
@@ -129,6 +235,8 @@ def test_hardened_turns_every_fix_on(synth_stack):
     assert "policy" in res["aws_kms_key.kms_key"]
     assert "aws_kms_alias.kms_key" in res
     assert res["snowflake_warehouse.warehouse"]["auto_suspend"] == 60
+    policy = jsonencode_argument(res["aws_iam_role_policy.policy"]["policy"])
+    assert "s3:GetBucketLocation" in policy["Statement"][2]["Action"]
 
 
 def test_an_explicit_option_wins_over_the_hardened_preset(synth_stack):
@@ -234,6 +342,10 @@ def test_add_pipeline_takes_options_of_its_own(synth_stack):
         ({"pipelines": ["a_name_that_is_far_too_long"]}, "name"),
         ({"warehouse_size": "HUGE"}, "warehouse_size"),
         ({"serverless_task": True, "serverless_initial_size": "TINY"}, "serverless_initial_size"),
+        (
+            {"serverless_task": True, "serverless_schedule_minutes": 0},
+            "serverless_schedule_minutes",
+        ),
         ({"processing": "stream"}, "processing"),
         ({"file_pattern": "("}, "file_pattern"),
         ({"refresh_schedule_minutes": 0}, "refresh_schedule_minutes"),

@@ -1,0 +1,239 @@
+"""What the snowflake provider 2.10.1 and Snowflake do with what we declare, as data,
+checked on every stack we synthesize: the default stack, every option snapshot and
+every example.
+
+Nothing here can run the snowflake provider, and its schema says only which arguments
+exist. The facts below were read in the provider's source at tag ``v2.10.1`` (public
+repository snowflakedb/terraform-provider-snowflake) and in Snowflake's documentation;
+each names where. They hold for provider 2.10.1 only, so the first check is that every
+stack pins it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from snowssi_constructs import SnowSSIStack
+from snowssi_constructs.snowflake_regex import unsupported_constructs
+
+import pytest
+
+from tests.support import EXAMPLES, load_example, synth_app
+from tests.test_snapshots import OPTIONS
+
+PROVIDER_VERSION = "2.10.1"
+TAG = "v2.10.1"
+
+
+@dataclass(frozen=True)
+class Fact:
+    statement: str
+    source: str
+
+
+# Every snowflake type a stack may declare must be classified here, gated or not: an
+# unknown type fails the check until its fact is looked up and added.
+GATED: dict[str, Fact] = {
+    resource_type: Fact(
+        f"{resource_type} fails at apply unless {resource_type}_resource is in "
+        "preview_features_enabled",
+        f"pkg/provider/previewfeatures/preview_features.go and pkg/resources/{source} @ {TAG}",
+    )
+    for resource_type, source in (
+        ("snowflake_storage_integration", "storage_integration.go"),
+        ("snowflake_stage", "stage.go"),
+        ("snowflake_table", "table.go"),
+        ("snowflake_file_format", "file_format.go"),
+        ("snowflake_pipe", "pipe.go"),
+        ("snowflake_external_table", "external_table.go"),
+        ("snowflake_notification_integration", "notification_integration.go"),
+    )
+}
+NOT_GATED: dict[str, Fact] = {
+    resource_type: Fact(
+        f"{resource_type} is not in allPreviewFeatures",
+        f"pkg/provider/previewfeatures/preview_features.go @ {TAG}",
+    )
+    for resource_type in (
+        "snowflake_database",
+        "snowflake_schema",
+        "snowflake_warehouse",
+        "snowflake_task",
+        "snowflake_stream_on_directory_table",
+    )
+}
+
+# ForceNew string attributes that the provider's read writes back in another form than
+# the one declared: without ignore_changes, every plan after the first replaces them.
+READ_BACK_FORCE_NEW: dict[tuple[str, str], Fact] = {
+    ("snowflake_stage", "directory"): Fact(
+        "directory is TypeString, ForceNew, with no DiffSuppressFunc; ReadStage rebuilds it "
+        "from DESCRIBE STAGE as 'NAME = value' pairs joined by spaces, without "
+        "REFRESH_ON_CREATE and with the notification channel (upstream issues #3832, #4196)",
+        f"pkg/resources/stage.go @ {TAG}",
+    ),
+}
+
+SERVERLESS_NEEDS_SCHEDULE = Fact(
+    "a serverless task with a WHEN and no SCHEDULE must set TARGET_COMPLETION_INTERVAL or "
+    "resuming it fails (error 091865); snowflake_task has no target_completion_interval "
+    "before 2.12.0 (PR #4082), so on 2.10.1 a serverless task needs a schedule",
+    f"Snowflake docs 'Triggered tasks'; pkg/resources/task.go @ {TAG}",
+)
+SERVERLESS_SIZES = frozenset(
+    {"XSMALL", "X-SMALL", "SMALL", "MEDIUM", "LARGE", "XLARGE", "X-LARGE"}
+    | {"XXLARGE", "X2LARGE", "2X-LARGE"}
+)
+SERVERLESS_SIZE_LIMIT = Fact(
+    "serverless tasks are limited to the compute of an XXLARGE warehouse",
+    "Snowflake docs 'Introduction to tasks'",
+)
+POSIX_PATTERNS = Fact(
+    "regular expressions are POSIX ERE plus \\d \\s \\w \\b and their negations: no "
+    "look-around, lazy quantifiers, back-references or inline flags",
+    "Snowflake docs 'String functions (regular expressions)'",
+)
+
+# Patterns inside task SQL: COPY FILES ... PATTERN = '...' and RLIKE(col, '...').
+_SQL_PATTERN = re.compile(r"(?:PATTERN = |RLIKE\([A-Z_]+, )'((?:\\.|[^'\\])*)'")
+
+
+def violations(document: dict[str, Any]) -> list[str]:
+    """Every way ``document`` breaks a fact above, each with the fact's source."""
+    found: list[str] = []
+    version = document["terraform"]["required_providers"]["snowflake"]["version"]
+    if version != PROVIDER_VERSION:
+        found.append(f"snowflake provider {version}: these facts are about {PROVIDER_VERSION}")
+    providers = document.get("provider", {}).get("snowflake", [])
+    enabled = {f for p in providers for f in p.get("preview_features_enabled", [])}
+    declared = document.get("resource", {})
+    for resource_type, by_name in declared.items():
+        if not resource_type.startswith("snowflake_"):
+            continue
+        if resource_type in GATED:
+            if f"{resource_type}_resource" not in enabled:
+                fact = GATED[resource_type]
+                found.append(f"{resource_type} declared, feature not enabled: {fact.source}")
+        elif resource_type not in NOT_GATED:
+            found.append(f"{resource_type}: no fact about its preview gate; look it up")
+        for name, body in by_name.items():
+            found += _resource_violations(f"{resource_type}.{name}", resource_type, body)
+    return found
+
+
+def _resource_violations(address: str, resource_type: str, body: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    ignored = body.get("lifecycle", {}).get("ignore_changes", [])
+    for (fact_type, attribute), fact in READ_BACK_FORCE_NEW.items():
+        unguarded = ignored != "all" and attribute not in ignored
+        if fact_type == resource_type and attribute in body and unguarded:
+            found.append(f"{address}.{attribute} replaces on every apply: {fact.source}")
+    if resource_type == "snowflake_task":
+        size = body.get("user_task_managed_initial_warehouse_size")
+        serverless = "warehouse" not in body
+        if serverless and "schedule" not in body:
+            found.append(f"{address}: serverless without a schedule: {SERVERLESS_NEEDS_SCHEDULE}")
+        if serverless and size is not None and size.upper() not in SERVERLESS_SIZES:
+            found.append(f"{address}: serverless size {size}: {SERVERLESS_SIZE_LIMIT.source}")
+        for pattern in _SQL_PATTERN.findall(body.get("sql_statement", "")):
+            unescaped = re.sub(r"\\(.)", r"\1", pattern)
+            for construct in unsupported_constructs(unescaped):
+                found.append(f"{address}: pattern has {construct}: {POSIX_PATTERNS.source}")
+    return found
+
+
+def _stacks() -> dict[str, dict[str, Any]]:
+    documents = {"default": synth_app(lambda app: SnowSSIStack(app, "snowssi"))["snowssi"]}
+    for option, props in OPTIONS.items():
+        documents[f"option:{option}"] = synth_app(
+            lambda app, props=props: SnowSSIStack(app, "snowssi", **props)
+        )["snowssi"]
+    for example in EXAMPLES:
+        for stack, document in synth_app(load_example(example)).items():
+            documents[f"example:{example}/{stack}"] = document
+    return documents
+
+
+@pytest.fixture(scope="module")
+def stacks() -> dict[str, dict[str, Any]]:
+    return _stacks()
+
+
+STACK_NAMES = ["default", *(f"option:{o}" for o in sorted(OPTIONS))]
+
+
+@pytest.mark.parametrize("name", STACK_NAMES)
+def test_stack_holds_to_the_provider_facts(stacks, name):
+    assert violations(stacks[name]) == []
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_example_holds_to_the_provider_facts(stacks, example):
+    documents = {k: v for k, v in stacks.items() if k.startswith(f"example:{example}/")}
+    assert documents
+    assert {k: violations(v) for k, v in documents.items()} == {k: [] for k in documents}
+
+
+def test_every_checked_stack_declares_snowflake_resources(stacks):
+    # The facts would pass vacuously on a stack without the Snowflake half.
+    for name, document in stacks.items():
+        assert any(t.startswith("snowflake_") for t in document["resource"]), name
+
+
+# Mutations: each drops one safeguard from a real stack; the check must catch it.
+
+
+def test_dropping_the_directory_ignore_is_caught(stacks):
+    document = copy.deepcopy(stacks["default"])
+    del document["resource"]["snowflake_stage"]["inbound_stage"]["lifecycle"]
+    assert violations(document) == [
+        "snowflake_stage.inbound_stage.directory replaces on every apply: "
+        f"pkg/resources/stage.go @ {TAG}"
+    ]
+
+
+def test_dropping_the_table_feature_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:consume_stream"])
+    assert "snowflake_table" in document["resource"]
+    provider = document["provider"]["snowflake"][0]
+    provider["preview_features_enabled"].remove("snowflake_table_resource")
+    assert len(violations(document)) == 1
+    assert violations(document)[0].startswith("snowflake_table declared, feature not enabled")
+
+
+def test_dropping_the_serverless_schedule_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:serverless_task"])
+    del document["resource"]["snowflake_task"]["task"]["schedule"]
+    assert [v.split(":")[0] for v in violations(document)] == ["snowflake_task.task"]
+
+
+def test_a_serverless_size_above_xxlarge_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:serverless_task"])
+    document["resource"]["snowflake_task"]["task"]["user_task_managed_initial_warehouse_size"] = (
+        "X3LARGE"
+    )
+    assert len(violations(document)) == 1
+
+
+def test_a_look_ahead_pattern_in_task_sql_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:file_pattern"])
+    task = document["resource"]["snowflake_task"]["task"]
+    task["sql_statement"] = task["sql_statement"].replace(
+        "PATTERN = '", "PATTERN = '^(?!.*_backup)"
+    )
+    assert len(violations(document)) == 1
+
+
+def test_an_unclassified_snowflake_type_is_caught(stacks):
+    document = copy.deepcopy(stacks["default"])
+    document["resource"]["snowflake_alert"] = {"a": {"name": "A"}}
+    assert violations(document) == ["snowflake_alert: no fact about its preview gate; look it up"]
+
+
+def test_another_provider_version_is_caught(stacks):
+    document = copy.deepcopy(stacks["default"])
+    document["terraform"]["required_providers"]["snowflake"]["version"] = "2.12.0"
+    assert len(violations(document)) == 1
