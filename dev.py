@@ -3,8 +3,9 @@
 
     python3 dev.py synth    # set up .venv, synthesize the default stack to cdktf.out/
     python3 dev.py test     # set up .venv with the test extras, run ruff and pytest
+    python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account
 
-Extra arguments after ``test`` go to pytest. The environment is (re)installed only when
+Extra arguments after ``test`` or ``live`` go to pytest. The environment is (re)installed only when
 pyproject.toml changed since the last install.
 """
 
@@ -58,13 +59,21 @@ def test(pytest_args: list[str]) -> None:
     run([str(PYTHON), "-m", "pytest", *pytest_args])
 
 
+def live(pytest_args: list[str]) -> None:
+    # Credentials come from the environment; README: "The live suite".
+    ensure_environment("test,live")
+    run([str(PYTHON), "-m", "pytest", "-m", "live", *pytest_args])
+
+
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("synth", "test"):
+    if not argv or argv[0] not in ("synth", "test", "live"):
         sys.exit(__doc__)
     if argv[0] == "synth":
         synth()
-    else:
+    elif argv[0] == "test":
         test(argv[1:])
+    else:
+        live(argv[1:])
 
 
 if __name__ == "__main__":

@@ -320,9 +320,17 @@ class SnowSSIStack(TerraformStack):
             ("inbound_stage_fully_qualified_name", pipeline.inbound_stage.fully_qualified_name),
             ("outbound_stage_fully_qualified_name", pipeline.outbound_stage.fully_qualified_name),
             ("stream_name", pipeline.stream.name),
+            ("stream_fully_qualified_name", pipeline.stream.fully_qualified_name),
             ("task_name", pipeline.task.name),
+            ("task_fully_qualified_name", pipeline.task.fully_qualified_name),
         ):
             TerraformOutput(self, f"{prefix}{name}", value=value)
+        if pipeline.processed_files is not None:
+            TerraformOutput(
+                self,
+                f"{prefix}processed_files_table_fully_qualified_name",
+                value=pipeline.processed_files.fully_qualified_name,
+            )
 
 
 def _bool_to_str(value: bool | None) -> str | None:

@@ -216,14 +216,17 @@ class Terraform:
     """Runs terraform with the session's CLI config, timing every step."""
 
     executable: Path
-    cli_config: Path
+    # None: the user's own provider installation (the live suite downloads the real
+    # providers); otherwise a CLI config that pins providers to the local mirror.
+    cli_config: Path | None
     version: str
     timings: list[tuple[str, str, float]] = field(default_factory=list)
 
     @property
     def env(self) -> dict[str, str]:
         env = _clean_env()
-        env["TF_CLI_CONFIG_FILE"] = str(self.cli_config)
+        if self.cli_config is not None:
+            env["TF_CLI_CONFIG_FILE"] = str(self.cli_config)
         return env
 
     def run(
@@ -233,13 +236,14 @@ class Terraform:
         label: str | None = None,
         ok_codes: Sequence[int] = (0,),
         timeout: float = 600,
+        extra_env: dict[str, str] | None = None,
     ) -> StepResult:
         command = [str(self.executable), *args]
         start = time.monotonic()
         process = subprocess.run(
             command,
             cwd=cwd,
-            env=self.env,
+            env={**self.env, **(extra_env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,
