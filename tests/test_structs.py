@@ -51,7 +51,7 @@ def test_a_non_bool_s3_state_backend_flag_is_a_type_error_naming_the_field(field
 
 def test_every_bad_s3_state_backend_field_is_listed_in_one_error():
     with pytest.raises(PropTypeAndValueError) as error:
-        S3StateBackend(bucket="Bad_Bucket", key="/k", region="x", encrypt="no")  # type: ignore[arg-type]
+        S3StateBackend(bucket="Bad_Bucket", key="/k", region="x", encrypt="no")
     message = str(error.value)
     assert message.startswith("S3StateBackend: ")
     for prop in ("s3_backend.bucket", "s3_backend.key", "s3_backend.region", "s3_backend.encrypt"):
@@ -75,9 +75,7 @@ def test_a_malformed_required_version_is_rejected_by_the_stack():
 
 def test_provider_versions_given_as_a_dict_are_a_type_error():
     with pytest.raises(TypeError, match=r"provider_versions: expected a ProviderVersions"):
-        synth_app(
-            lambda app: SnowSSIStack(app, "snowssi", provider_versions={"aws": "6.21.0"})  # type: ignore[arg-type]
-        )
+        synth_app(lambda app: SnowSSIStack(app, "snowssi", provider_versions={"aws": "6.21.0"}))
 
 
 @pytest.mark.parametrize("field", ["force_destroy", "prevent_destroy"])
@@ -105,7 +103,7 @@ def test_bucket_protection_days_must_be_ints(field):
 
 def test_a_string_force_destroy_on_the_stack_fails_naming_the_prop_not_in_jsii():
     with pytest.raises(TypeError, match=r"buckets\.force_destroy: expected True or False"):
-        synth_app(lambda app: SnowSSIStack(app, "snowssi", force_destroy="no"))  # type: ignore[arg-type]
+        synth_app(lambda app: SnowSSIStack(app, "snowssi", force_destroy="no"))
 
 
 def test_a_string_flag_in_a_pipelines_buckets_dict_fails_naming_the_prop():

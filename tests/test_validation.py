@@ -68,8 +68,7 @@ def test_an_int_prop_out_of_bounds_is_a_value_error(value, bounds):
 
 def test_positive_int_rejects_a_string_as_a_type_error():
     with pytest.raises(TypeError, match=r"^days: expected an integer"):
-        # The wrong type is the point of the test.
-        validation.positive_int("days", "3")  # type: ignore[arg-type]
+        validation.positive_int("days", "3")
 
 
 def test_positive_int_rejects_zero_as_a_value_error():
@@ -173,8 +172,7 @@ def test_an_empty_bucket_name_is_reported_as_missing():
 
 def test_a_bucket_name_of_the_wrong_type_is_a_type_error():
     with pytest.raises(TypeError, match=r"^bucket_name: expected a string"):
-        # The wrong type is the point of the test.
-        validation.bucket_name("bucket_name", 42)  # type: ignore[arg-type]
+        validation.bucket_name("bucket_name", 42)
 
 
 def test_a_token_bucket_name_is_left_to_terraform():
