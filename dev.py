@@ -2,7 +2,7 @@
 """Set up the project's virtual environment and run its jobs; needs only Python 3.11+.
 
     python3 dev.py synth    # set up .venv, synthesize the default stack to cdktf.out/
-    python3 dev.py test     # set up .venv with the test extras, run ruff and pytest
+    python3 dev.py test     # set up .venv with the test extras, run ruff, mypy and pytest
     python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account
 
 Extra arguments after ``test`` or ``live`` go to pytest. The environment is (re)installed only when
@@ -56,6 +56,7 @@ def test(pytest_args: list[str]) -> None:
     ensure_environment("test")
     run([str(PYTHON), "-m", "ruff", "check", "."])
     run([str(PYTHON), "-m", "ruff", "format", "--check", "."])
+    run([str(PYTHON), "-m", "mypy"])
     run([str(PYTHON), "-m", "pytest", *pytest_args])
 
 

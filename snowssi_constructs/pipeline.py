@@ -48,6 +48,23 @@ class BucketProtection:
     noncurrent_version_expiration_days: int | None = None
     abort_incomplete_multipart_upload_days: int | None = None
 
+    def __post_init__(self) -> None:
+        # Named as the pipeline's prop, where the value is given: buckets.<field>.
+        with validation.Problems("BucketProtection") as problems:
+            problems.check(validation.boolean, "buckets.force_destroy", self.force_destroy)
+            problems.check(validation.boolean, "buckets.prevent_destroy", self.prevent_destroy)
+            for name in (
+                "noncurrent_version_expiration_days",
+                "abort_incomplete_multipart_upload_days",
+            ):
+                problems.check(
+                    validation.integer,
+                    f"buckets.{name}",
+                    getattr(self, name),
+                    optional=True,
+                    minimum=1,
+                )
+
 
 class SnowSSIPipeline(Construct):
     """Files landing in the inbound bucket are copied to the outbound bucket by a task.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider
@@ -10,6 +10,7 @@ from cdktf_cdktf_provider_random.provider import RandomProvider
 from cdktf_cdktf_provider_snowflake.provider import SnowflakeProvider
 from cdktf_cdktf_provider_time.provider import TimeProvider
 
+from . import validation
 from ._lazy import lazy_list
 from .preview_features import preview_features
 from .variables import SnowSSIVariables, null_if_empty
@@ -26,6 +27,15 @@ class ProviderVersions:
     snowflake: str = "2.10.1"
     random: str = "3.7.2"
     time: str = "0.13.1"
+
+    def __post_init__(self) -> None:
+        with validation.Problems("ProviderVersions") as problems:
+            for field in fields(self):
+                problems.check(
+                    validation.version_constraint,
+                    f"provider_versions.{field.name}",
+                    getattr(self, field.name),
+                )
 
 
 PROVIDER_SOURCES = {
@@ -49,6 +59,8 @@ def pin_versions(
     aws); overriding it states the original's sources and lets a user on another
     Terraform or provider release change a prop instead of editing JSON.
     """
+    validation.version_constraint("required_version", required_version)
+    validation.instance_of("provider_versions", versions, ProviderVersions, optional=True)
     versions = versions or ProviderVersions()
     stack.add_override("terraform.required_version", required_version)
     for provider in providers:

@@ -46,6 +46,19 @@ class S3StateBackend:
     use_lockfile: bool = True
     kms_key_id: str | None = None
 
+    def __post_init__(self) -> None:
+        # Named as the stack's prop, where the value is given: s3_backend.<field>.
+        with validation.Problems("S3StateBackend") as problems:
+            problems.check(validation.bucket_name, "s3_backend.bucket", self.bucket)
+            if self.key is not None:
+                problems.check(validation.s3_backend_key, "s3_backend.key", self.key)
+            if self.region is not None:
+                problems.check(validation.aws_region, "s3_backend.region", self.region)
+            problems.check(validation.boolean, "s3_backend.encrypt", self.encrypt)
+            problems.check(validation.boolean, "s3_backend.use_lockfile", self.use_lockfile)
+            if self.kms_key_id is not None:
+                problems.check(validation.kms_key_id, "s3_backend.kms_key_id", self.kms_key_id)
+
 
 @dataclass(frozen=True)
 class Hardening:

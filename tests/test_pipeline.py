@@ -353,9 +353,8 @@ def test_add_pipeline_takes_options_of_its_own(synth_stack):
         ({"kms_deletion_window_days": 3}, "kms_deletion_window_days"),
         ({"name_suffix": "Team A"}, "name_suffix"),
         ({"name_suffix": "x" * 60}, "name_suffix"),
-        ({"s3_backend": S3StateBackend(bucket="")}, "s3_backend.bucket"),
         (
-            {"s3_backend": S3StateBackend(bucket="b"), "backend": lambda s: None},
+            {"s3_backend": S3StateBackend(bucket="state-bucket"), "backend": lambda s: None},
             "backend",
         ),
     ],
