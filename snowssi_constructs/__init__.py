@@ -17,22 +17,23 @@ prepare_bindings()
 from .iam_role import SnowflakeAccessRole  # noqa: E402
 from .kms_key import PipelineKey  # noqa: E402
 from .naming import Naming  # noqa: E402
-from .pipeline import BucketProtection, SnowSSIPipeline  # noqa: E402
+from .options import HARDENED, Hardening, PipelineOptions  # noqa: E402
+from .pipeline import SnowSSIPipeline  # noqa: E402
 from .providers import ProviderVersions, configure_providers, pin_versions  # noqa: E402
 from .s3_bucket import EncryptedBucket  # noqa: E402
-from .stack import HARDENED, Hardening, S3StateBackend, SnowSSIStack  # noqa: E402
+from .stack import S3StateBackend, SnowSSIStack  # noqa: E402
 from .stage import ExternalStage  # noqa: E402
 from .storage_integration import S3StorageIntegration  # noqa: E402
 from .variables import SnowSSIVariables  # noqa: E402
 
 __all__ = [
     "HARDENED",
-    "BucketProtection",
     "EncryptedBucket",
     "ExternalStage",
     "Hardening",
     "Naming",
     "PipelineKey",
+    "PipelineOptions",
     "ProviderVersions",
     "S3StateBackend",
     "S3StorageIntegration",

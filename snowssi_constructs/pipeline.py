@@ -7,25 +7,24 @@ come in as props, so one stack can hold several pipelines.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from typing import Unpack
 
 from cdktf_cdktf_provider_snowflake.stream_on_directory_table import StreamOnDirectoryTable
 from cdktf_cdktf_provider_snowflake.table import Table, TableColumn
 from cdktf_cdktf_provider_snowflake.task import Task, TaskSchedule
 from constructs import Construct
 
+from . import options as pipeline_options
 from . import validation
 from ._addresses import pin
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming
+from .options import PipelineOptions, Processing, SqlStatement
 from .s3_bucket import EncryptedBucket
 from .stage import ExternalStage
 from .storage_integration import S3StorageIntegration
 
-Processing = Literal["copy_stage", "consume_stream"]
-SqlStatement = str | Callable[["SnowSSIPipeline"], str]
+__all__ = ["DIRECTORY_COLUMNS", "Processing", "SnowSSIPipeline", "SqlStatement"]
 
 _PIPELINE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 # Directory-table columns copied into the processed-files table.
@@ -37,33 +36,6 @@ DIRECTORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("ETAG", "VARCHAR"),
     ("FILE_URL", "VARCHAR"),
 )
-
-
-@dataclass(frozen=True)
-class BucketProtection:
-    """Data-protection and lifecycle settings applied to both buckets of a pipeline."""
-
-    force_destroy: bool = True
-    prevent_destroy: bool = False
-    noncurrent_version_expiration_days: int | None = None
-    abort_incomplete_multipart_upload_days: int | None = None
-
-    def __post_init__(self) -> None:
-        # Named as the pipeline's prop, where the value is given: buckets.<field>.
-        with validation.Problems("BucketProtection") as problems:
-            problems.check(validation.boolean, "buckets.force_destroy", self.force_destroy)
-            problems.check(validation.boolean, "buckets.prevent_destroy", self.prevent_destroy)
-            for name in (
-                "noncurrent_version_expiration_days",
-                "abort_incomplete_multipart_upload_days",
-            ):
-                problems.check(
-                    validation.integer,
-                    f"buckets.{name}",
-                    getattr(self, name),
-                    optional=True,
-                    minimum=1,
-                )
 
 
 class SnowSSIPipeline(Construct):
@@ -82,35 +54,19 @@ class SnowSSIPipeline(Construct):
     :param name: ``None`` for the original's single pipeline (its names, addresses and
         ``moved`` blocks); otherwise a short lowercase name (``orders``) that prefixes
         every name and address of this pipeline.
-    :param processing: ``"copy_stage"`` (the original: copy the whole inbound stage on
-        every trigger) or ``"consume_stream"`` (copy only the files the stream reports
-        as new, recording them in a processed-files table in the same transaction,
-        which consumes the stream).
-    :param sql_statement: the task's SQL, or a function of this pipeline returning it
-        (for custom processing); overrides ``processing`` and ``file_pattern``.
-    :param file_pattern: a regular expression; only files whose path matches are copied.
-        Snowflake runs POSIX extended regular expressions (plus ``\\d``, ``\\w``,
-        ``\\s`` and their negations): look-around, lazy quantifiers, back-references
-        and inline flags are rejected here rather than failing on every task run.
-    :param notification_channel_arn: the inbound stage's SQS notification channel; the
-        inbound bucket then sends object-created and object-removed events to it
-        (auto-refresh sees new and deleted files).
-    :param refresh_schedule_minutes: without a channel, a task refreshes the inbound
-        stage's directory table on this schedule.
-    :param buckets: force-destroy, prevent-destroy and lifecycle settings.
-    :param outbound_baseline_access: grant the role Snowflake's documented baseline on
-        the outbound bucket (``s3:GetBucketLocation``, ``s3:GetObject`` and
-        ``s3:GetObjectVersion`` besides list, put and delete); the original grants only
-        ``s3:ListBucket``, ``s3:PutObject`` and ``s3:DeleteObject``.
-    :param serverless_initial_size: initial size of a serverless task's compute, at most
-        XXLARGE (Snowflake's limit for serverless tasks).
-    :param serverless_schedule_minutes: how often a serverless task checks its stream.
-        Snowflake needs ``TARGET_COMPLETION_INTERVAL`` to start a serverless task that
-        only has a ``WHEN``, and provider 2.10.1 cannot set it, so a serverless task
-        also runs on this schedule; a run whose ``WHEN`` is false is skipped. Each
-        skipped check is a small cloud-services charge (billed only beyond the daily
-        cloud-services allowance), so 1 minute means up to 1,440 checks a day per
-        pipeline, and files wait up to this long before they are copied.
+    :param options: the pipeline's options, :class:`~snowssi_constructs.options.PipelineOptions`
+        (the same keywords the stack takes): ``processing``, ``sql_statement``,
+        ``file_pattern``, ``notification_channel_arn``, ``refresh_schedule_minutes``,
+        ``force_destroy``, ``prevent_destroy``, ``noncurrent_version_expiration_days``,
+        ``abort_incomplete_multipart_upload_days``, ``outbound_baseline_access``,
+        ``serverless_initial_size`` and ``serverless_schedule_minutes``; each not given
+        takes its default (``options.DEFAULTS``).
+
+    A serverless task (``warehouse=None``) also runs every ``serverless_schedule_minutes``:
+    Snowflake needs ``TARGET_COMPLETION_INTERVAL`` to start a serverless task that only
+    has a ``WHEN``, and provider 2.10.1 cannot set it. A run whose ``WHEN`` is false is
+    skipped; each skipped check is a small cloud-services charge (billed only beyond the
+    daily cloud-services allowance), so 1 minute means up to 1,440 checks a day.
     """
 
     def __init__(
@@ -126,50 +82,35 @@ class SnowSSIPipeline(Construct):
         integration: S3StorageIntegration,
         access_role: SnowflakeAccessRole,
         name: str | None = None,
-        processing: Processing = "copy_stage",
-        sql_statement: SqlStatement | None = None,
-        file_pattern: str | None = None,
-        notification_channel_arn: str | None = None,
-        refresh_schedule_minutes: int | None = None,
-        buckets: BucketProtection | None = None,
-        outbound_baseline_access: bool = False,
-        serverless_initial_size: str = "XSMALL",
-        serverless_schedule_minutes: int = 1,
+        **options: Unpack[PipelineOptions],
     ) -> None:
         super().__init__(scope, id)
-        if name is not None and not _PIPELINE_NAME.match(name):
-            raise ValueError(
-                f"name: a pipeline name must be 1 to 20 characters of lowercase letters, "
-                f"digits and '_', starting with a letter, got {name!r}"
+        with validation.Problems(type(self).__name__) as problems:
+            check_pipeline_props(
+                problems,
+                naming=naming,
+                database=database,
+                schema=schema,
+                warehouse=warehouse,
+                kms_key_id=kms_key_id,
+                integration=integration,
+                access_role=access_role,
+                name=name,
             )
-        if processing not in ("copy_stage", "consume_stream"):
-            raise ValueError(
-                f"processing: must be 'copy_stage' or 'consume_stream', got {processing!r}"
-            )
-        if file_pattern is not None:
-            validation.snowflake_pattern("file_pattern", file_pattern)
-        if refresh_schedule_minutes is not None:
-            validation.positive_int(
-                "refresh_schedule_minutes", refresh_schedule_minutes, maximum=11520
-            )
-        if notification_channel_arn is not None:
-            validation.require("notification_channel_arn", notification_channel_arn)
-        if warehouse is None:
-            serverless_initial_size = validation.serverless_task_size(
-                "serverless_initial_size", serverless_initial_size
-            )
-            validation.positive_int(
-                "serverless_schedule_minutes", serverless_schedule_minutes, maximum=11520
-            )
-        protection = buckets or BucketProtection()
+            pipeline_options.check_pipeline_options(problems, options)
+        settings = pipeline_options.resolve(options)
+        processing = settings["processing"]
+        sql_statement = settings["sql_statement"]
+        notification_channel_arn = settings["notification_channel_arn"]
+        refresh_schedule_minutes = settings["refresh_schedule_minutes"]
 
         self.pipeline_name = name
         self._database = database
         self._schema = schema
         self._warehouse = warehouse
-        self._serverless_initial_size = serverless_initial_size
-        self._serverless_schedule_minutes = serverless_schedule_minutes
-        self._file_pattern = file_pattern
+        self._serverless_initial_size = settings["serverless_initial_size"].upper()
+        self._serverless_schedule_minutes = settings["serverless_schedule_minutes"]
+        self._file_pattern = settings["file_pattern"]
         address = _Addresses(name)
         sf_prefix = f"{name.upper()}_" if name else ""
         aws_prefix = f"{name.replace('_', '-')}-" if name else ""
@@ -178,57 +119,44 @@ class SnowSSIPipeline(Construct):
             if literal is not None:
                 validation.bucket_name("name_suffix", literal)
 
-        bucket_options = {
-            "kms_key_id": kms_key_id,
-            "force_destroy": protection.force_destroy,
-            "prevent_destroy": protection.prevent_destroy,
-            "noncurrent_version_expiration_days": protection.noncurrent_version_expiration_days,
-            "abort_incomplete_multipart_upload_days": (
-                protection.abort_incomplete_multipart_upload_days
-            ),
-        }
-        self.inbound_bucket = EncryptedBucket(
-            self,
-            address("inbound_bucket"),
-            bucket_name=naming.aws(f"{aws_prefix}inbound-bucket-"),
-            notification_queue_arn=notification_channel_arn,
-            moved_from_module=None if name else "inbound_bucket",
-            **bucket_options,
-        )
-        self.outbound_bucket = EncryptedBucket(
-            self,
-            address("outbound_bucket"),
-            bucket_name=naming.aws(f"{aws_prefix}outbound-bucket-"),
-            moved_from_module=None if name else "outbound_bucket",
-            **bucket_options,
-        )
+        def bucket(side: str, notification_queue_arn: str | None = None) -> EncryptedBucket:
+            return EncryptedBucket(
+                self,
+                address(f"{side}_bucket"),
+                bucket_name=naming.aws(f"{aws_prefix}{side}-bucket-"),
+                kms_key_id=kms_key_id,
+                force_destroy=settings["force_destroy"],
+                prevent_destroy=settings["prevent_destroy"],
+                noncurrent_version_expiration_days=settings["noncurrent_version_expiration_days"],
+                abort_incomplete_multipart_upload_days=settings[
+                    "abort_incomplete_multipart_upload_days"
+                ],
+                notification_queue_arn=notification_queue_arn,
+                moved_from_module=None if name else f"{side}_bucket",
+            )
+
+        self.inbound_bucket = bucket("inbound", notification_channel_arn)
+        self.outbound_bucket = bucket("outbound")
         integration.allow(self.inbound_bucket)
         integration.allow(self.outbound_bucket)
         access_role.grant_read(self.inbound_bucket)
-        access_role.grant_write(self.outbound_bucket, baseline=outbound_baseline_access)
+        access_role.grant_write(self.outbound_bucket, baseline=settings["outbound_baseline_access"])
 
-        stage_options = {
-            "database": database,
-            "schema": schema,
-            "storage_integration": integration.integration_name,
-            "wait_after": [access_role.policy],
-        }
-        self.inbound_stage = ExternalStage(
-            self,
-            address("inbound_stage"),
-            name=naming.snowflake(f"{sf_prefix}INBOUND_STAGE_"),
-            url=self.inbound_bucket.s3_url,
-            moved_from_module=None if name else "inbound_stage",
-            **stage_options,
-        )
-        self.outbound_stage = ExternalStage(
-            self,
-            address("outbound_stage"),
-            name=naming.snowflake(f"{sf_prefix}OUTBOUND_STAGE_"),
-            url=self.outbound_bucket.s3_url,
-            moved_from_module=None if name else "outbound_stage",
-            **stage_options,
-        )
+        def stage(side: str, url: str) -> ExternalStage:
+            return ExternalStage(
+                self,
+                address(f"{side}_stage"),
+                name=naming.snowflake(f"{sf_prefix}{side.upper()}_STAGE_"),
+                url=url,
+                database=database,
+                schema=schema,
+                storage_integration=integration.integration_name,
+                wait_after=[access_role.policy],
+                moved_from_module=None if name else f"{side}_stage",
+            )
+
+        self.inbound_stage = stage("inbound", self.inbound_bucket.s3_url)
+        self.outbound_stage = stage("outbound", self.outbound_bucket.s3_url)
         self.stream = StreamOnDirectoryTable(
             self,
             "stream",
@@ -273,7 +201,8 @@ class SnowSSIPipeline(Construct):
             started=True,
             depends_on=[self.stream],
             schedule=self._serverless_schedule(),
-            **self._compute(),
+            warehouse=self._warehouse,
+            user_task_managed_initial_warehouse_size=self._serverless_size(),
         )
         pin(self.task, address("task"))
 
@@ -288,7 +217,8 @@ class SnowSSIPipeline(Construct):
                 schedule=TaskSchedule(minutes=refresh_schedule_minutes),
                 sql_statement=f"ALTER STAGE {self.inbound_stage.fully_qualified_name} REFRESH",
                 started=True,
-                **self._compute(),
+                warehouse=self._warehouse,
+                user_task_managed_initial_warehouse_size=self._serverless_size(),
             )
             pin(self.refresh_task, address("refresh_task"))
 
@@ -338,10 +268,47 @@ class SnowSSIPipeline(Construct):
             return None
         return TaskSchedule(minutes=self._serverless_schedule_minutes)
 
-    def _compute(self) -> dict[str, str]:
-        if self._warehouse is None:
-            return {"user_task_managed_initial_warehouse_size": self._serverless_initial_size}
-        return {"warehouse": self._warehouse}
+    def _serverless_size(self) -> str | None:
+        return self._serverless_initial_size if self._warehouse is None else None
+
+
+def check_pipeline_props(
+    problems: validation.Problems,
+    *,
+    naming: object,
+    database: object,
+    schema: object,
+    warehouse: object,
+    kms_key_id: object,
+    integration: object,
+    access_role: object,
+    name: object,
+) -> None:
+    """Record the problems of a pipeline's own props (its options are checked by
+    :func:`~snowssi_constructs.options.check_pipeline_options`)."""
+    problems.check(validation.instance_of, "naming", naming, Naming)
+    for prop, value in (("database", database), ("schema", schema), ("kms_key_id", kms_key_id)):
+        if isinstance(value, str):
+            problems.check(validation.require, prop, value)
+        else:
+            problems.check(validation.string, prop, value)
+    problems.check(validation.string, "warehouse", warehouse, optional=True)
+    problems.check(validation.instance_of, "integration", integration, S3StorageIntegration)
+    problems.check(validation.instance_of, "access_role", access_role, SnowflakeAccessRole)
+    problems.check(validation.string, "name", name, optional=True)
+    if isinstance(name, str):
+        check_pipeline_name(problems, "name", name)
+
+
+def check_pipeline_name(problems: validation.Problems, prop: str, name: str) -> None:
+    """A pipeline name prefixes every name and address of the pipeline: 1 to 20
+    lowercase letters, digits and '_', starting with a letter."""
+    if not _PIPELINE_NAME.match(name):
+        problems.add(
+            prop,
+            "a pipeline name must be 1 to 20 characters of lowercase letters, digits and "
+            f"'_', starting with a letter, got {name!r}",
+        )
 
 
 class _Addresses:

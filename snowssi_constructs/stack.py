@@ -4,8 +4,8 @@ pipelines, wired together."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
+from typing import Unpack
 
 from cdktf import (
     LocalBackend,
@@ -25,7 +25,8 @@ from . import validation
 from .iam_role import SnowflakeAccessRole
 from .kms_key import PipelineKey
 from .naming import Naming
-from .pipeline import BucketProtection, Processing, SnowSSIPipeline, SqlStatement
+from .options import HARDENED, PipelineOptions, check_pipeline_options
+from .pipeline import SnowSSIPipeline, check_pipeline_name
 from .providers import REQUIRED_VERSION, ProviderVersions, configure_providers, pin_versions
 from .storage_integration import S3StorageIntegration
 from .variables import SnowSSIVariables
@@ -60,26 +61,6 @@ class S3StateBackend:
                 problems.check(validation.kms_key_id, "s3_backend.kms_key_id", self.kms_key_id)
 
 
-@dataclass(frozen=True)
-class Hardening:
-    """The settings the ``hardened=True`` preset applies (each can also be set alone)."""
-
-    processing: Processing = "consume_stream"
-    refresh_schedule_minutes: int = 5
-    force_destroy: bool = False
-    prevent_destroy: bool = True
-    noncurrent_version_expiration_days: int = 30
-    abort_incomplete_multipart_upload_days: int = 7
-    kms_key_policy: bool = True
-    kms_deletion_window_days: int = 30
-    warehouse_auto_suspend: int = 60
-    warehouse_auto_resume: bool = True
-    outbound_baseline_access: bool = True
-
-
-HARDENED = Hardening()
-
-
 class SnowSSIStack(TerraformStack):
     """The SnowSSI pipeline as one Terraform stack.
 
@@ -106,76 +87,86 @@ class SnowSSIStack(TerraformStack):
         warehouse_auto_suspend: int | None = None,
         warehouse_auto_resume: bool | None = None,
         serverless_task: bool = False,
-        serverless_initial_size: str = "XSMALL",
-        serverless_schedule_minutes: int = 1,
-        processing: Processing | None = None,
-        sql_statement: SqlStatement | None = None,
-        file_pattern: str | None = None,
-        notification_channel_arn: str | None = None,
-        refresh_schedule_minutes: int | None = None,
-        force_destroy: bool | None = None,
-        prevent_destroy: bool | None = None,
-        noncurrent_version_expiration_days: int | None = None,
-        abort_incomplete_multipart_upload_days: int | None = None,
         kms_key_policy: bool | None = None,
         kms_deletion_window_days: int | None = None,
-        outbound_baseline_access: bool | None = None,
         s3_backend: S3StateBackend | None = None,
         backend: Callable[[TerraformStack], TerraformBackend] | None = None,
         outputs: bool = True,
+        **options: Unpack[PipelineOptions],
     ) -> None:
         super().__init__(scope, id)
-        validation.require("required_version", required_version)
-        if s3_backend is not None and backend is not None:
-            raise ValueError("backend: give either s3_backend or backend, not both")
-        if pipelines is not None:
-            if not pipelines:
-                raise ValueError("pipelines: give at least one pipeline name, or None")
-            validation.unique("pipelines", pipelines)
-        if warehouse_size is not None:
-            warehouse_size = validation.warehouse_size("warehouse_size", warehouse_size)
-        if warehouse_auto_suspend is not None:
-            validation.positive_int("warehouse_auto_suspend", warehouse_auto_suspend, minimum=0)
-        if kms_deletion_window_days is not None:
-            validation.positive_int(
-                "kms_deletion_window_days", kms_deletion_window_days, minimum=7, maximum=30
+        with validation.Problems(type(self).__name__) as problems:
+            for prop, flag in (
+                ("hardened", hardened),
+                ("serverless_task", serverless_task),
+                ("outputs", outputs),
+            ):
+                problems.check(validation.boolean, prop, flag)
+            problems.check(validation.version_constraint, "required_version", required_version)
+            problems.check(
+                validation.instance_of,
+                "provider_versions",
+                provider_versions,
+                ProviderVersions,
+                optional=True,
             )
+            if name_suffix is not None:
+                problems.check(validation.name_suffix, "name_suffix", name_suffix)
+            if pipelines is not None:
+                _check_pipeline_names(problems, pipelines)
+            if warehouse_size is not None:
+                warehouse_size = problems.check(
+                    validation.warehouse_size, "warehouse_size", warehouse_size
+                )
+            problems.check(
+                validation.integer,
+                "warehouse_auto_suspend",
+                warehouse_auto_suspend,
+                optional=True,
+                minimum=0,
+            )
+            problems.check(
+                validation.boolean, "warehouse_auto_resume", warehouse_auto_resume, optional=True
+            )
+            problems.check(validation.boolean, "kms_key_policy", kms_key_policy, optional=True)
+            problems.check(
+                validation.integer,
+                "kms_deletion_window_days",
+                kms_deletion_window_days,
+                optional=True,
+                minimum=7,
+                maximum=30,
+            )
+            problems.check(
+                validation.instance_of, "s3_backend", s3_backend, S3StateBackend, optional=True
+            )
+            if backend is not None and not callable(backend):
+                problems.add(
+                    "backend",
+                    f"expected a function of the stack returning a cdktf backend, got {backend!r}",
+                    wrong_type=True,
+                )
+            if s3_backend is not None and backend is not None:
+                problems.add("backend", "give either s3_backend or backend, not both")
+            check_pipeline_options(problems, options)
 
+        # The hardened preset, applied here and nowhere else: what it sets is the
+        # default, and an option given explicitly wins.
         preset = HARDENED if hardened else None
-
-        def choose(value: Any, field: str, default: Any) -> Any:
-            if value is not None:
-                return value
-            return getattr(preset, field) if preset is not None else default
-
         self.hardened = hardened
         self._outputs = outputs
-        self._pipeline_defaults: dict[str, Any] = {
-            "processing": choose(processing, "processing", "copy_stage"),
-            "sql_statement": sql_statement,
-            "file_pattern": file_pattern,
-            "notification_channel_arn": notification_channel_arn,
-            "refresh_schedule_minutes": choose(
-                refresh_schedule_minutes, "refresh_schedule_minutes", None
-            ),
-            "buckets": BucketProtection(
-                force_destroy=choose(force_destroy, "force_destroy", True),
-                prevent_destroy=choose(prevent_destroy, "prevent_destroy", False),
-                noncurrent_version_expiration_days=choose(
-                    noncurrent_version_expiration_days, "noncurrent_version_expiration_days", None
-                ),
-                abort_incomplete_multipart_upload_days=choose(
-                    abort_incomplete_multipart_upload_days,
-                    "abort_incomplete_multipart_upload_days",
-                    None,
-                ),
-            ),
-            "outbound_baseline_access": choose(
-                outbound_baseline_access, "outbound_baseline_access", False
-            ),
-            "serverless_initial_size": serverless_initial_size,
-            "serverless_schedule_minutes": serverless_schedule_minutes,
+        self._pipeline_options: PipelineOptions = {
+            **(preset.pipeline if preset is not None else {}),
+            **options,
         }
+        if preset is not None:
+            kms_key_policy = preset.kms_key_policy if kms_key_policy is None else kms_key_policy
+            if kms_deletion_window_days is None:
+                kms_deletion_window_days = preset.kms_deletion_window_days
+            if warehouse_auto_suspend is None:
+                warehouse_auto_suspend = preset.warehouse_auto_suspend
+            if warehouse_auto_resume is None:
+                warehouse_auto_resume = preset.warehouse_auto_resume
 
         # Terraform settings, variables and providers.
         pin_versions(self, required_version=required_version, versions=provider_versions)
@@ -189,7 +180,7 @@ class SnowSSIStack(TerraformStack):
             self.naming = Naming(self.pet.id)
         else:
             self.pet = None
-            self.naming = Naming(validation.name_suffix("name_suffix", name_suffix))
+            self.naming = Naming(name_suffix)
         naming = self.naming
         self.caller_identity = DataAwsCallerIdentity(self, "current")
         self.warehouse = Warehouse(
@@ -198,8 +189,8 @@ class SnowSSIStack(TerraformStack):
             name=naming.snowflake("WAREHOUSE_"),
             warehouse_size=warehouse_size or self.variables.warehouse_size,
             initially_suspended=True,
-            auto_suspend=choose(warehouse_auto_suspend, "warehouse_auto_suspend", None),
-            auto_resume=_bool_to_str(choose(warehouse_auto_resume, "warehouse_auto_resume", None)),
+            auto_suspend=warehouse_auto_suspend,
+            auto_resume=_bool_to_str(warehouse_auto_resume),
         )
         self.database = Database(self, "database", name=naming.snowflake("DATABASE_"))
         self.schema = Schema(
@@ -211,8 +202,8 @@ class SnowSSIStack(TerraformStack):
         self.kms_key = PipelineKey(
             self,
             "kms_key",
-            key_policy=choose(kms_key_policy, "kms_key_policy", False),
-            deletion_window_days=choose(kms_deletion_window_days, "kms_deletion_window_days", None),
+            key_policy=bool(kms_key_policy),
+            deletion_window_days=kms_deletion_window_days,
             account_id=account_id,
             user_role_name=naming.aws_nestable("role-"),
             alias_name=naming.aws("alias/snowssi-"),
@@ -245,15 +236,16 @@ class SnowSSIStack(TerraformStack):
         """The first pipeline (the only one in the default stack)."""
         return next(iter(self.pipelines.values()))
 
-    def add_pipeline(self, name: str | None, **options: Any) -> SnowSSIPipeline:
+    def add_pipeline(self, name: str | None, **options: Unpack[PipelineOptions]) -> SnowSSIPipeline:
         """Add a pipeline sharing this stack's database, schema, warehouse, key,
-        storage integration and role. ``options`` override the stack-level pipeline
-        options (see :class:`SnowSSIPipeline`); ``name=None`` is the original's."""
+        storage integration and role. ``options`` (the same keywords as the stack's
+        pipeline options) override the stack's for this pipeline; ``name=None`` is the
+        original's pipeline."""
         if name in self.pipelines:
-            raise ValueError(f"name: the stack already has a pipeline named {name!r}")
-        settings = {**self._pipeline_defaults, **options}
-        if isinstance(settings.get("buckets"), dict):
-            settings["buckets"] = replace(self._pipeline_defaults["buckets"], **settings["buckets"])
+            raise validation.error_for(
+                [validation.Problem("name", f"the stack already has a pipeline named {name!r}")]
+            )
+        pipeline_settings: PipelineOptions = {**self._pipeline_options, **options}
         pipeline = SnowSSIPipeline(
             self,
             f"pipeline_{name}" if name else "pipeline",
@@ -265,7 +257,7 @@ class SnowSSIStack(TerraformStack):
             integration=self.storage_integration,
             access_role=self.access_role,
             name=name,
-            **settings,
+            **pipeline_settings,
         )
         self.pipelines[name] = pipeline
         if self._outputs:
@@ -281,7 +273,6 @@ class SnowSSIStack(TerraformStack):
         if backend is not None:
             self.backend = backend(self)
         elif s3_backend is not None:
-            validation.require("s3_backend.bucket", s3_backend.bucket)
             s3 = S3Backend(
                 self,
                 bucket=s3_backend.bucket,
@@ -349,3 +340,14 @@ class SnowSSIStack(TerraformStack):
 def _bool_to_str(value: bool | None) -> str | None:
     # The snowflake provider types auto_resume as a string ("true", "false", "default").
     return None if value is None else str(value).lower()
+
+
+def _check_pipeline_names(problems: validation.Problems, pipelines: object) -> None:
+    problems.check(validation.string_sequence, "pipelines", pipelines)
+    if isinstance(pipelines, Sequence) and not isinstance(pipelines, str):
+        if not pipelines:
+            problems.add("pipelines", "give at least one pipeline name, or None")
+        names = [p for p in pipelines if isinstance(p, str)]
+        problems.check(validation.unique, "pipelines", names)
+        for name in names:
+            check_pipeline_name(problems, "pipelines", name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import typing
 
 import snowssi_constructs
 
@@ -54,12 +55,18 @@ def documented_props(construct: str) -> list[str]:
 
 
 def keyword_parameters(construct: str) -> list[str]:
+    """Keyword-only parameters, and the keys of a ``**options: Unpack[SomeTypedDict]``."""
     init = getattr(snowssi_constructs, construct).__init__
-    return [
-        parameter.name
-        for parameter in inspect.signature(init).parameters.values()
-        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
-    ]
+    names = []
+    for parameter in inspect.signature(init).parameters.values():
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            names.append(parameter.name)
+        elif parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            hint = typing.get_type_hints(init, include_extras=True)[parameter.name]
+            assert typing.get_origin(hint) is typing.Unpack, f"{construct}: untyped **kwargs"
+            (options,) = typing.get_args(hint)
+            names.extend(options.__annotations__)
+    return names
 
 
 def test_every_public_construct_is_checked():

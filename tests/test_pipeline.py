@@ -325,7 +325,7 @@ def test_any_cdktf_backend_can_be_passed_through():
 def test_add_pipeline_takes_options_of_its_own(synth_stack):
     def build(app):
         stack = SnowSSIStack(app, "snowssi", pipelines=["orders"])
-        stack.add_pipeline("events", file_pattern=r".*[.]json", buckets={"force_destroy": False})
+        stack.add_pipeline("events", file_pattern=r".*[.]json", force_destroy=False)
 
     res = resources(synth_app(build)["snowssi"])
     assert res["snowflake_task.events_task"]["sql_statement"].endswith("PATTERN = '.*[.]json';")

@@ -3,7 +3,7 @@ it is given through (``s3_backend.bucket``), and list every bad field in one err
 
 from __future__ import annotations
 
-from snowssi_constructs import BucketProtection, ProviderVersions, S3StateBackend, SnowSSIStack
+from snowssi_constructs import ProviderVersions, S3StateBackend, SnowSSIStack
 from snowssi_constructs.validation import PropTypeAndValueError
 
 import pytest
@@ -81,35 +81,44 @@ def test_provider_versions_given_as_a_dict_are_a_type_error():
 @pytest.mark.parametrize("field", ["force_destroy", "prevent_destroy"])
 @pytest.mark.parametrize("value", ["no", 0, 1, None])
 def test_bucket_protection_flags_must_be_bools(field, value):
-    with pytest.raises(TypeError, match=rf"buckets\.{field}: expected True or False"):
-        BucketProtection(**{field: value})
+    with pytest.raises(TypeError, match=rf"{field}: expected True or False"):
+        synth_app(lambda app: SnowSSIStack(app, "snowssi", **{field: value}))
 
 
 @pytest.mark.parametrize(
     "field", ["noncurrent_version_expiration_days", "abort_incomplete_multipart_upload_days"]
 )
-def test_bucket_protection_days_must_be_at_least_one(field):
-    with pytest.raises(ValueError, match=rf"buckets\.{field}: must be at least 1, got 0"):
-        BucketProtection(**{field: 0})
+def test_bucket_lifecycle_days_must_be_at_least_one(field):
+    with pytest.raises(ValueError, match=rf"{field}: must be at least 1, got 0"):
+        synth_app(lambda app: SnowSSIStack(app, "snowssi", **{field: 0}))
 
 
 @pytest.mark.parametrize(
     "field", ["noncurrent_version_expiration_days", "abort_incomplete_multipart_upload_days"]
 )
-def test_bucket_protection_days_must_be_ints(field):
-    with pytest.raises(TypeError, match=rf"buckets\.{field}: expected an integer"):
-        BucketProtection(**{field: "30"})
+def test_bucket_lifecycle_days_must_be_ints(field):
+    with pytest.raises(TypeError, match=rf"{field}: expected an integer"):
+        synth_app(lambda app: SnowSSIStack(app, "snowssi", **{field: "30"}))
 
 
 def test_a_string_force_destroy_on_the_stack_fails_naming_the_prop_not_in_jsii():
-    with pytest.raises(TypeError, match=r"buckets\.force_destroy: expected True or False"):
+    with pytest.raises(TypeError, match=r"^force_destroy: expected True or False"):
         synth_app(lambda app: SnowSSIStack(app, "snowssi", force_destroy="no"))
 
 
-def test_a_string_flag_in_a_pipelines_buckets_dict_fails_naming_the_prop():
+def test_a_string_flag_in_a_pipelines_options_fails_naming_the_prop():
+    def build(app):
+        stack = SnowSSIStack(app, "snowssi", pipelines=["orders"])
+        stack.add_pipeline("events", prevent_destroy="yes")
+
+    with pytest.raises(TypeError, match=r"^prevent_destroy: expected True or False"):
+        synth_app(build)
+
+
+def test_the_old_buckets_option_is_a_type_error_naming_it():
     def build(app):
         stack = SnowSSIStack(app, "snowssi", pipelines=["orders"])
         stack.add_pipeline("events", buckets={"prevent_destroy": "yes"})
 
-    with pytest.raises(TypeError, match=r"buckets\.prevent_destroy: expected True or False"):
+    with pytest.raises(TypeError, match=r"^buckets: not an option of a pipeline"):
         synth_app(build)
