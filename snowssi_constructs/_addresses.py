@@ -9,23 +9,18 @@ resource of each type.
 
 from __future__ import annotations
 
-import re
 from typing import TypeVar
 
 from cdktf import TerraformElement, TerraformResource, TerraformStack
 
-_Element = TypeVar("_Element", bound=TerraformElement)
+from . import validation
 
-_ADDRESS_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_Element = TypeVar("_Element", bound=TerraformElement)
 
 
 def address_name(prop: str, value: str) -> str:
     """A Terraform resource name: a letter or '_', then letters, digits, '_' or '-'."""
-    if not _ADDRESS_NAME.match(value or ""):
-        raise ValueError(
-            f"{prop}: {value!r} is not a valid Terraform resource name (start with a letter "
-            "or '_', then letters, digits, '_' or '-')"
-        )
+    validation.terraform_name(prop, value)
     return value
 
 

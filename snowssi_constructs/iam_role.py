@@ -49,14 +49,20 @@ class SnowflakeAccessRole(Construct):
         policy_address: str = "policy",
     ) -> None:
         super().__init__(scope, id)
-        for prop, value in (
-            ("role_name", role_name),
-            ("policy_name", policy_name),
-            ("snowflake_user_arn", snowflake_user_arn),
-            ("external_id", external_id),
-            ("kms_key_arn", kms_key_arn),
-        ):
-            validation.require(prop, value)
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.iam_name, "role_name", role_name, max_length=64)
+            problems.check(validation.iam_name, "policy_name", policy_name, max_length=128)
+            problems.check(
+                validation.arn,
+                "snowflake_user_arn",
+                snowflake_user_arn,
+                service="iam",
+                regional=False,
+            )
+            problems.check(validation.non_empty_string, "external_id", external_id)
+            problems.check(validation.kms_key_arn, "kms_key_arn", kms_key_arn)
+            problems.check(validation.terraform_name, "role_address", role_address)
+            problems.check(validation.terraform_name, "policy_address", policy_address)
         self._kms_key_arn = kms_key_arn
         self._statements: list[dict[str, Any]] = []
 

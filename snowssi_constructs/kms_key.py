@@ -10,7 +10,7 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
 from . import validation
-from ._addresses import address_name, pin
+from ._addresses import pin
 
 
 class PipelineKey(Construct):
@@ -37,15 +37,33 @@ class PipelineKey(Construct):
         alias_name: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        address_name("id", id)
-        if deletion_window_days is not None:
-            validation.positive_int(
-                "deletion_window_days", deletion_window_days, minimum=7, maximum=30
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.terraform_name, "id", id)
+            problems.check(validation.boolean, "key_policy", key_policy)
+            problems.check(
+                validation.integer,
+                "deletion_window_days",
+                deletion_window_days,
+                optional=True,
+                minimum=7,
+                maximum=30,
             )
+            # Needed only with a key policy, where they are required.
+            optional = key_policy is not True
+            for prop, value in (
+                ("account_id", account_id),
+                ("user_role_name", user_role_name),
+                ("alias_name", alias_name),
+            ):
+                problems.check(validation.non_empty_string, prop, value, optional=optional)
+            if account_id is not None:
+                problems.check(validation.account_id, "account_id", account_id)
+            if alias_name is not None:
+                problems.check(validation.kms_alias_name, "alias_name", alias_name)
         policy = None
-        if key_policy:
-            account = validation.require("account_id", account_id)
-            role_name = validation.require("user_role_name", user_role_name)
+        if key_policy and account_id is not None and user_role_name is not None:
+            account = account_id
+            role_name = user_role_name
             root = f"arn:aws:iam::{account}:root"
             # Fn.format, not an f-string: a function token inside a string inside
             # Fn.jsonencode would be escaped by cdktf.
@@ -86,7 +104,7 @@ class PipelineKey(Construct):
             self.alias = KmsAlias(
                 self,
                 "alias",
-                name=validation.require("alias_name", alias_name),
+                name=alias_name,
                 target_key_id=self.key.key_id,
             )
             pin(self.alias, id)

@@ -35,7 +35,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 from constructs import Construct
 
 from . import validation
-from ._addresses import address_name, move_from, pin
+from ._addresses import move_from, pin
 
 # The resource names inside the original module, for `moved` blocks.
 _MODULE_ADDRESSES = {
@@ -93,19 +93,23 @@ class EncryptedBucket(Construct):
         moved_from_module: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        address_name("id", id)
-        validation.bucket_name("bucket_name", bucket_name)
-        validation.require("kms_key_id", kms_key_id)
-        if noncurrent_version_expiration_days is not None:
-            validation.positive_int(
-                "noncurrent_version_expiration_days", noncurrent_version_expiration_days
-            )
-        if abort_incomplete_multipart_upload_days is not None:
-            validation.positive_int(
-                "abort_incomplete_multipart_upload_days", abort_incomplete_multipart_upload_days
-            )
-        if notification_queue_arn is not None:
-            validation.require("notification_queue_arn", notification_queue_arn)
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.terraform_name, "id", id)
+            problems.check(validation.bucket_name, "bucket_name", bucket_name)
+            problems.check(validation.non_empty_string, "kms_key_id", kms_key_id)
+            problems.check(validation.boolean, "force_destroy", force_destroy)
+            problems.check(validation.boolean, "prevent_destroy", prevent_destroy)
+            for prop, days in (
+                ("noncurrent_version_expiration_days", noncurrent_version_expiration_days),
+                ("abort_incomplete_multipart_upload_days", abort_incomplete_multipart_upload_days),
+            ):
+                problems.check(validation.integer, prop, days, optional=True, minimum=1)
+            if notification_queue_arn is not None:
+                problems.check(
+                    validation.sqs_queue_arn, "notification_queue_arn", notification_queue_arn
+                )
+            if moved_from_module is not None:
+                problems.check(validation.terraform_name, "moved_from_module", moved_from_module)
 
         self.bucket = pin(
             S3Bucket(

@@ -12,7 +12,7 @@ from cdktf_cdktf_provider_time.sleep import Sleep
 from constructs import Construct
 
 from . import validation
-from ._addresses import address_name, move_from, pin
+from ._addresses import move_from, pin
 
 DIRECTORY_TABLE = "ENABLE = true, AUTO_REFRESH = true, REFRESH_ON_CREATE = true"
 # `directory` forces replacement, and the snowflake provider (2.10.1) reads it back from
@@ -67,17 +67,24 @@ class ExternalStage(Construct):
         moved_from_module: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        address_name("id", id)
-        validation.snowflake_identifier("name", name)
-        for prop, value in (
-            ("url", url),
-            ("database", database),
-            ("schema", schema),
-            ("storage_integration", storage_integration),
-        ):
-            validation.require(prop, value)
-        if not validation.is_token(url) and not url.startswith("s3://"):
-            raise ValueError(f"url: an S3 stage URL must start with 's3://', got {url!r}")
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.terraform_name, "id", id)
+            problems.check(validation.snowflake_identifier, "name", name)
+            problems.check(validation.s3_url, "url", url)
+            for prop, value in (
+                ("database", database),
+                ("schema", schema),
+                ("storage_integration", storage_integration),
+            ):
+                problems.check(validation.non_empty_string, prop, value)
+            if isinstance(wait_after, str) or not isinstance(wait_after, Sequence):
+                problems.add(
+                    "wait_after",
+                    f"expected a list of resources, got {wait_after!r}",
+                    wrong_type=True,
+                )
+            if moved_from_module is not None:
+                problems.check(validation.terraform_name, "moved_from_module", moved_from_module)
 
         self.propagation_wait = pin(
             Sleep(

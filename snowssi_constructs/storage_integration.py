@@ -8,7 +8,7 @@ from cdktf_cdktf_provider_snowflake.storage_integration import StorageIntegratio
 from constructs import Construct
 
 from . import validation
-from ._addresses import address_name, pin
+from ._addresses import pin
 from ._lazy import lazy_list
 from .s3_bucket import EncryptedBucket
 
@@ -29,9 +29,10 @@ class S3StorageIntegration(Construct):
 
     def __init__(self, scope: Construct, id: str, *, name: str, role_arn: str) -> None:
         super().__init__(scope, id)
-        address_name("id", id)
-        validation.snowflake_identifier("name", name)
-        validation.require("role_arn", role_arn)
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.terraform_name, "id", id)
+            problems.check(validation.snowflake_identifier, "name", name)
+            problems.check(validation.iam_role_arn, "role_arn", role_arn)
         self._locations: list[str] = []
         self.integration = StorageIntegration(
             self,

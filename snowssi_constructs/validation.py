@@ -642,3 +642,67 @@ def snowflake_pattern(prop: str, value: str) -> str:
             f"{listed} (in {value!r}); rewrite the pattern without it"
         )
     return value
+
+
+def non_empty_string(prop: str, value: object, *, optional: bool = False) -> None:
+    """A str with something in it (or a token); ``None`` only where ``optional``."""
+    if value is None and optional:
+        return
+    _literal_string(prop, value)
+    if isinstance(value, str):
+        require(prop, value)
+
+
+_TERRAFORM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def terraform_name(prop: str, value: object) -> None:
+    """A Terraform resource name: a letter or '_', then letters, digits, '_' or '-'."""
+    string(prop, value)
+    if not _TERRAFORM_NAME.match(str(value)):
+        raise _fail(
+            prop,
+            f"{value!r} is not a valid Terraform resource name (start with a letter or '_', "
+            "then letters, digits, '_' or '-')",
+        )
+
+
+def s3_url(prop: str, value: object) -> None:
+    """An ``s3://bucket/...`` location."""
+    if _literal_string(prop, value) and not str(value).startswith("s3://"):
+        raise _fail(prop, f"an S3 stage URL must start with 's3://', got {value!r}")
+
+
+_IAM_NAME = re.compile(r"^[\w+=,.@-]+$")
+
+
+def iam_name(prop: str, value: object, *, max_length: int) -> None:
+    """An IAM role or policy name: letters, digits and ``+=,.@_-``, up to ``max_length``."""
+    if not _literal_string(prop, value):
+        return
+    text = str(value)
+    require(prop, text)
+    if len(text) > max_length or not _IAM_NAME.match(text):
+        raise _fail(
+            prop,
+            f"an IAM name holds 1 to {max_length} letters, digits and '+=,.@_-', got {text!r}",
+        )
+
+
+def account_id(prop: str, value: object) -> None:
+    """A 12-digit AWS account id."""
+    if _literal_string(prop, value) and not _ACCOUNT_ID.match(str(value)):
+        raise _fail(prop, f"an AWS account id is 12 digits, got {value!r}")
+
+
+def kms_alias_name(prop: str, value: object) -> None:
+    """``alias/<name>``, not in the ``alias/aws/`` namespace AWS keeps for itself."""
+    if not _literal_string(prop, value):
+        return
+    text = str(value)
+    if not re.fullmatch(_KMS_ALIAS, text) or text.startswith("alias/aws/"):
+        raise _fail(
+            prop,
+            "a KMS alias is 'alias/' then letters, digits, '/', '_' and '-', and not "
+            f"'alias/aws/...', got {text!r}",
+        )

@@ -79,7 +79,7 @@ def test_grants_added_after_construction_land_before_the_kms_statement(construct
         policy_name="policy-x",
         snowflake_user_arn="arn:aws:iam::123456789012:user/sf",
         external_id="ext-1",
-        kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/k",
+        kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     )
     extra = EncryptedBucket(construct_stack, "extra", bucket_name="extra-bucket", kms_key_id="k")
     role.grant_write(extra)

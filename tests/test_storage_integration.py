@@ -13,7 +13,10 @@ from tests.support import resources
 
 def test_allowed_locations_follow_the_order_buckets_are_allowed(construct_stack):
     integration = S3StorageIntegration(
-        construct_stack, "storage_integration", name="SI_X", role_arn="arn:aws:iam::1:role/r"
+        construct_stack,
+        "storage_integration",
+        name="SI_X",
+        role_arn="arn:aws:iam::123456789012:role/r",
     )
     for name in ("first-bucket", "second-bucket", "third-bucket"):
         integration.allow(
@@ -27,7 +30,7 @@ def test_allowed_locations_follow_the_order_buckets_are_allowed(construct_stack)
         "s3://${aws_s3_bucket.second_bucket.bucket}/",
         "s3://${aws_s3_bucket.third_bucket.bucket}/",
     ]
-    assert body["storage_aws_role_arn"] == "arn:aws:iam::1:role/r"
+    assert body["storage_aws_role_arn"] == "arn:aws:iam::123456789012:role/r"
     assert (body["type"], body["enabled"], body["storage_provider"]) == (
         "EXTERNAL_STAGE",
         True,
