@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Set up the project's virtual environment and run its jobs; needs only Python 3.11+.
+"""Set up the project's virtual environments and run its jobs; needs only Python 3.11+.
 
-    python3 dev.py synth    # set up .venv, synthesize the default stack to cdktf.out/
-    python3 dev.py test     # set up .venv with the test extras, run ruff and pytest
+    python3 dev.py synth    # set up .venv (CDKTF), synthesize the default stack to cdktf.out/
+    python3 dev.py test     # ruff, then pytest on CDKTF (.venv) and on CDK Terrain (.venv-cdktn)
 
-Extra arguments after ``test`` go to pytest. The environment is (re)installed only when
-pyproject.toml changed since the last install.
+Extra arguments after ``test`` go to both pytest runs. The CDK Terrain run leaves out the
+tests marked ``shared_json`` (Terraform, migration, checkov, provider schemas): they check
+the JSON both flavours share and run once, on CDKTF. An environment is (re)installed only
+when pyproject.toml changed since its last install.
 """
 
 from __future__ import annotations
@@ -18,44 +20,61 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
-BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+# One environment per flavour: the two pin different `constructs` releases.
+VENVS = {"cdktf": ROOT / ".venv", "cdktn": ROOT / ".venv-cdktn"}
 
 
-def ensure_environment(extras: str) -> None:
-    if not PYTHON.exists():
-        print(f"creating {VENV.relative_to(ROOT)} ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+def python(flavour: str) -> Path:
+    bin_dir = VENVS[flavour] / ("Scripts" if os.name == "nt" else "bin")
+    return bin_dir / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment(flavour: str, *, test: bool) -> Path:
+    venv_dir, interpreter = VENVS[flavour], python(flavour)
+    if not interpreter.exists():
+        print(f"creating {venv_dir.name} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(venv_dir)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    stamp = VENV / f".installed-{extras or 'base'}"
-    # The test extras include everything the base install has.
-    satisfied_by = [stamp] if extras else [stamp, VENV / ".installed-test"]
+    extras = f"{flavour},test" if test else flavour
+    stamp = venv_dir / f".installed-{extras.replace(',', '-')}"
+    # The test install includes everything the plain one has.
+    satisfied_by = [stamp, venv_dir / f".installed-{flavour}-test"]
     if any(path.exists() and path.read_text() == digest for path in satisfied_by):
-        return
-    target = f".[{extras}]" if extras else "."
-    print(f"installing {target} into .venv (the first time takes a few minutes) ...", flush=True)
-    run([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target])
+        return interpreter
+    target = f".[{extras}]"
+    print(
+        f"installing {target} into {venv_dir.name} (the first time takes a few minutes) ...",
+        flush=True,
+    )
+    pip = [str(interpreter), "-m", "pip", "--disable-pip-version-check"]
+    run([*pip, "install", "-q", "-e", target])
+    run([*pip, "check"])
     stamp.write_text(digest)
+    return interpreter
 
 
-def run(command: list[str]) -> None:
-    completed = subprocess.run(command, cwd=ROOT, check=False)
+def run(command: list[str], env: dict[str, str] | None = None) -> None:
+    completed = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if completed.returncode != 0:
         sys.exit(completed.returncode)
 
 
 def synth() -> None:
-    ensure_environment("")
-    run([str(PYTHON), "main.py"])
+    run([str(ensure_environment("cdktf", test=False)), "main.py"])
     print("synthesized cdktf.out/stacks/snowssi/cdk.tf.json")
 
 
 def test(pytest_args: list[str]) -> None:
-    ensure_environment("test")
-    run([str(PYTHON), "-m", "ruff", "check", "."])
-    run([str(PYTHON), "-m", "ruff", "format", "--check", "."])
-    run([str(PYTHON), "-m", "pytest", *pytest_args])
+    cdktf = ensure_environment("cdktf", test=True)
+    cdktn = ensure_environment("cdktn", test=True)
+    run([str(cdktf), "-m", "ruff", "check", "."])
+    run([str(cdktf), "-m", "ruff", "format", "--check", "."])
+    # The CDKTF run compares its JSON with what the CDK Terrain environment writes.
+    env = {**os.environ, "SNOWSSI_CDKTN_PYTHON": str(cdktn)}
+    print("pytest on CDKTF (.venv)", flush=True)
+    run([str(cdktf), "-m", "pytest", *pytest_args], env=env)
+    print("pytest on CDK Terrain (.venv-cdktn)", flush=True)
+    run([str(cdktn), "-m", "pytest", "-m", "not shared_json", *pytest_args])
 
 
 def main(argv: list[str]) -> None:

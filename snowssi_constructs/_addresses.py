@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from typing import TypeVar
 
-from cdktf import TerraformElement, TerraformResource, TerraformStack
+from ._flavour import cdktf
+
+TerraformElement = cdktf.TerraformElement
+TerraformResource = cdktf.TerraformResource
+TerraformStack = cdktf.TerraformStack
 
 _Element = TypeVar("_Element", bound=TerraformElement)
 

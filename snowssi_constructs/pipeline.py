@@ -11,18 +11,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from cdktf_cdktf_provider_snowflake.stream_on_directory_table import StreamOnDirectoryTable
-from cdktf_cdktf_provider_snowflake.table import Table, TableColumn
-from cdktf_cdktf_provider_snowflake.task import Task, TaskSchedule
 from constructs import Construct
 
 from . import validation
 from ._addresses import pin
+from ._flavour import snowflake
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming
 from .s3_bucket import EncryptedBucket
 from .stage import ExternalStage
 from .storage_integration import S3StorageIntegration
+
+StreamOnDirectoryTable = snowflake.stream_on_directory_table.StreamOnDirectoryTable
+Table = snowflake.table.Table
+TableColumn = snowflake.table.TableColumn
+Task = snowflake.task.Task
+TaskSchedule = snowflake.task.TaskSchedule
 
 Processing = Literal["copy_stage", "consume_stream"]
 SqlStatement = str | Callable[["SnowSSIPipeline"], str]

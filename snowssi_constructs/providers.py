@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_random.provider import RandomProvider
-from cdktf_cdktf_provider_snowflake.provider import SnowflakeProvider
-from cdktf_cdktf_provider_time.provider import TimeProvider
-
+from ._flavour import aws, cdktf, random_provider, snowflake, time_provider
 from .variables import SnowSSIVariables, null_if_empty
+
+TerraformStack = cdktf.TerraformStack
+AwsProvider = aws.provider.AwsProvider
+RandomProvider = random_provider.provider.RandomProvider
+SnowflakeProvider = snowflake.provider.SnowflakeProvider
+TimeProvider = time_provider.provider.TimeProvider
 
 REQUIRED_VERSION = "1.14.0"
 PREVIEW_FEATURES = ["snowflake_storage_integration_resource", "snowflake_stage_resource"]

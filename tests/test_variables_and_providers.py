@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from snowssi_constructs import ProviderVersions, SnowSSIStack
-
 import pytest
 
+from snowssi_constructs import ProviderVersions, SnowSSIStack
 from tests.support import synth_app
 
 SIZES = ["XSMALL", "SMALL", "MEDIUM"]

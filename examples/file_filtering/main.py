@@ -1,8 +1,11 @@
 """Copy only CSV files that are not backups (a regular expression on the file path)."""
 
-from snowssi_constructs import SnowSSIStack
+try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
+    from cdktf import App, TerraformStack
+except ModuleNotFoundError:
+    from cdktn import App, TerraformStack
 
-from cdktf import App, TerraformStack
+from snowssi_constructs import SnowSSIStack
 
 CSV_BUT_NOT_BACKUPS = r"^(?!.*_backup).*[.]csv$"
 
