@@ -65,9 +65,16 @@ def choose_flavour() -> Flavour:
     if len(imported) == 1:
         return imported[0]
     for flavour, names in MODULES.items():
-        if importlib.util.find_spec(names[0]) is not None:
+        if _installed(names[0]):
             return flavour
     raise ImportError(f"snowssi-constructs needs CDK for Terraform or CDK Terrain: {EXTRAS_HINT}")
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a finder refused it, or a broken sys.modules entry
+        return False
 
 
 FLAVOUR: Flavour = choose_flavour()
