@@ -182,6 +182,9 @@ def start() -> None:
     if _kernel:
         return
     select_node()
+    # On failure jsii keeps its temporary folder; the fast start below says what failed.
+    with contextlib.suppress(Exception):
+        _share_cached_runtime(runtime_directory())
     with _no_cyclic_gc():
         fast = not _flag(PLAIN_IMPORTS_ENV) and not _flag(PLAIN_KERNEL_ENV) and _start_fast_kernel()
     _kernel.append("fast" if fast else "plain")
@@ -443,6 +446,7 @@ _SCRIPT_NAME = "snowssi-runtime.js"
 _STALE_SECONDS = 600
 
 
+@functools.cache
 def runtime_directory() -> Path:
     """The folder with jsii's runtime files and :data:`_RUNTIME_SCRIPT`, written once.
 
@@ -488,6 +492,28 @@ def runtime_directory() -> Path:
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return final
+
+
+def _share_cached_runtime(folder: Path) -> None:
+    """Let jsii take its runtime files from ``folder`` rather than a temporary copy.
+
+    jsii writes its runtime files into a fresh temporary folder at every kernel start,
+    even when ``JSII_RUNTIME`` names another entry point (the default argument of its
+    ``environ.get`` is evaluated anyway), and removes it only at a normal exit: a killed
+    run leaves 2.2 MB behind. ``folder`` holds the same files, so jsii's method that
+    writes them is replaced, in memory, by one that names them there.
+    """
+    import jsii._embedded.jsii as embedded
+    from jsii._kernel.providers.process import _NodeProcess
+
+    entry_point = str(folder / embedded.EMBEDDED_FILES[embedded.ENTRYPOINT])
+    if not callable(getattr(_NodeProcess, "_jsii_runtime", None)):
+        return
+
+    def _jsii_runtime(self: object) -> str:
+        return entry_point
+
+    _NodeProcess._jsii_runtime = _jsii_runtime  # type: ignore[method-assign]
 
 
 def _remove_stale_partials(cache: Path) -> None:
