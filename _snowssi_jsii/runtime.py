@@ -165,11 +165,17 @@ def activate() -> None:
         return
     if _kernel_running():
         _kernel.append("plain")
+        opt_out = _snowssi_jsii.OPT_OUT_ENV
+        why = (
+            f"the start-up hook is turned off ({opt_out}); unset it"
+            if _flag(opt_out)
+            else "the start-up hook did not run (snowssi_constructs.pth is not in a site "
+            "directory); install the package"
+        )
         warnings.warn(
-            "snowssi_constructs was imported after the jsii kernel started, with the "
-            f"start-up hook turned off ({_snowssi_jsii.OPT_OUT_ENV}): jsii keeps the Node.js "
-            "and the kernel it chose. Import snowssi_constructs before cdktf, or unset "
-            f"{_snowssi_jsii.OPT_OUT_ENV}.",
+            "snowssi_constructs was imported after the jsii kernel started: jsii keeps the "
+            f"Node.js and the kernel it chose. Because {why}, or import snowssi_constructs "
+            "before cdktf.",
             RuntimeWarning,
             stacklevel=3,
         )
