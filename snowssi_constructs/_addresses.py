@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from cdktf import TerraformElement, TerraformResource, TerraformStack
+from ._flavour import cdktf
+
+TerraformElement = cdktf.TerraformElement
+TerraformResource = cdktf.TerraformResource
+TerraformStack = cdktf.TerraformStack
 
 from . import validation
 

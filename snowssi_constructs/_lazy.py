@@ -10,7 +10,14 @@ from collections.abc import Callable
 from typing import Any
 
 import jsii
-from cdktf import IAnyProducer, IListProducer, IResolveContext, IStringProducer, Lazy
+
+from ._flavour import cdktf
+
+IAnyProducer = cdktf.IAnyProducer
+IListProducer = cdktf.IListProducer
+IResolveContext = cdktf.IResolveContext
+IStringProducer = cdktf.IStringProducer
+Lazy = cdktf.Lazy
 
 
 @jsii.implements(IListProducer)

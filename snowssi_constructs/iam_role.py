@@ -5,15 +5,17 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from cdktf import Fn
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from . import validation
 from ._addresses import pin
+from ._flavour import aws, cdktf
 from ._lazy import lazy_string
 from .s3_bucket import EncryptedBucket
+
+Fn = cdktf.Fn
+IamRole = aws.iam_role.IamRole
+IamRolePolicy = aws.iam_role_policy.IamRolePolicy
 
 POLICY_VERSION = "2012-10-17"
 

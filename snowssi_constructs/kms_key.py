@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from cdktf import Fn
-from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
-from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from constructs import Construct
 
 from . import validation
 from ._addresses import pin
+from ._flavour import aws, cdktf
+
+Fn = cdktf.Fn
+KmsAlias = aws.kms_alias.KmsAlias
+KmsKey = aws.kms_key.KmsKey
 
 
 class PipelineKey(Construct):

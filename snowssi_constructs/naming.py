@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from cdktf import Fn
-
+from ._flavour import cdktf
 from .validation import is_token
+
+Fn = cdktf.Fn
 
 
 @dataclass(frozen=True)

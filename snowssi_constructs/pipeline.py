@@ -9,20 +9,24 @@ from __future__ import annotations
 import re
 from typing import Unpack
 
-from cdktf_cdktf_provider_snowflake.stream_on_directory_table import StreamOnDirectoryTable
-from cdktf_cdktf_provider_snowflake.table import Table, TableColumn
-from cdktf_cdktf_provider_snowflake.task import Task, TaskSchedule
 from constructs import Construct
 
 from . import options as pipeline_options
 from . import validation
 from ._addresses import pin
+from ._flavour import snowflake
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming
 from .options import PipelineOptions, Processing, SqlStatement
 from .s3_bucket import EncryptedBucket
 from .stage import ExternalStage
 from .storage_integration import S3StorageIntegration
+
+StreamOnDirectoryTable = snowflake.stream_on_directory_table.StreamOnDirectoryTable
+Table = snowflake.table.Table
+TableColumn = snowflake.table.TableColumn
+Task = snowflake.task.Task
+TaskSchedule = snowflake.task.TaskSchedule
 
 __all__ = ["DIRECTORY_COLUMNS", "Processing", "SnowSSIPipeline", "SqlStatement"]
 

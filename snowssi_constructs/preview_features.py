@@ -16,7 +16,11 @@ from __future__ import annotations
 
 from functools import cache
 
-from cdktf import TerraformDataSource, TerraformResource, TerraformStack
+from ._flavour import cdktf
+
+TerraformDataSource = cdktf.TerraformDataSource
+TerraformResource = cdktf.TerraformResource
+TerraformStack = cdktf.TerraformStack
 
 # The HCL module's own list, always first and in its order: the default stack's
 # provider block stays exactly the module's.

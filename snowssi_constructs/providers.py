@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from cdktf import TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_random.provider import RandomProvider
-from cdktf_cdktf_provider_snowflake.provider import SnowflakeProvider
-from cdktf_cdktf_provider_time.provider import TimeProvider
-
 from . import validation
+from ._flavour import aws, cdktf, random_provider, snowflake, time_provider
 from ._lazy import lazy_list
 from .preview_features import preview_features
 from .variables import SnowSSIVariables, null_if_empty
+
+TerraformStack = cdktf.TerraformStack
+AwsProvider = aws.provider.AwsProvider
+RandomProvider = random_provider.provider.RandomProvider
+SnowflakeProvider = snowflake.provider.SnowflakeProvider
+TimeProvider = time_provider.provider.TimeProvider
 
 REQUIRED_VERSION = "1.14.0"
 

@@ -5,37 +5,43 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from cdktf import TerraformResourceLifecycle
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
-    S3BucketLifecycleConfiguration,
-    S3BucketLifecycleConfigurationRule,
-    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
-    S3BucketLifecycleConfigurationRuleFilter,
-    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_notification import (
-    S3BucketNotification,
-    S3BucketNotificationQueue,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
-    S3BucketOwnershipControls,
-    S3BucketOwnershipControlsRule,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
-from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfigurationA,
-    S3BucketServerSideEncryptionConfigurationRuleA,
-    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
-    S3BucketVersioningA,
-    S3BucketVersioningVersioningConfiguration,
-)
 from constructs import Construct
 
 from . import validation
 from ._addresses import move_from, pin
+from ._flavour import aws, cdktf
+
+# The two long binding module names, shortened for the aliases below.
+_lifecycle = aws.s3_bucket_lifecycle_configuration
+_encryption = aws.s3_bucket_server_side_encryption_configuration
+
+TerraformResourceLifecycle = cdktf.TerraformResourceLifecycle
+S3Bucket = aws.s3_bucket.S3Bucket
+S3BucketLifecycleConfiguration = _lifecycle.S3BucketLifecycleConfiguration
+S3BucketLifecycleConfigurationRule = _lifecycle.S3BucketLifecycleConfigurationRule
+S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload = (
+    _lifecycle.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload
+)
+S3BucketLifecycleConfigurationRuleFilter = _lifecycle.S3BucketLifecycleConfigurationRuleFilter
+S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration = (
+    _lifecycle.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration
+)
+S3BucketNotification = aws.s3_bucket_notification.S3BucketNotification
+S3BucketNotificationQueue = aws.s3_bucket_notification.S3BucketNotificationQueue
+S3BucketOwnershipControls = aws.s3_bucket_ownership_controls.S3BucketOwnershipControls
+S3BucketOwnershipControlsRule = aws.s3_bucket_ownership_controls.S3BucketOwnershipControlsRule
+S3BucketPublicAccessBlock = aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock
+S3BucketServerSideEncryptionConfigurationA = _encryption.S3BucketServerSideEncryptionConfigurationA
+S3BucketServerSideEncryptionConfigurationRuleA = (
+    _encryption.S3BucketServerSideEncryptionConfigurationRuleA
+)
+S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA = (
+    _encryption.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA
+)
+S3BucketVersioningA = aws.s3_bucket_versioning.S3BucketVersioningA
+S3BucketVersioningVersioningConfiguration = (
+    aws.s3_bucket_versioning.S3BucketVersioningVersioningConfiguration
+)
 
 # The resource names inside the original module, for `moved` blocks.
 _MODULE_ADDRESSES = {

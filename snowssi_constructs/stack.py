@@ -7,21 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Unpack
 
-from cdktf import (
-    LocalBackend,
-    S3Backend,
-    TerraformBackend,
-    TerraformOutput,
-    TerraformStack,
-)
-from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
-from cdktf_cdktf_provider_random.pet import Pet
-from cdktf_cdktf_provider_snowflake.database import Database
-from cdktf_cdktf_provider_snowflake.schema import Schema
-from cdktf_cdktf_provider_snowflake.warehouse import Warehouse
 from constructs import Construct
 
 from . import validation
+from ._flavour import aws, cdktf, random_provider, snowflake
 from .iam_role import SnowflakeAccessRole
 from .kms_key import PipelineKey
 from .naming import Naming
@@ -30,6 +19,17 @@ from .pipeline import SnowSSIPipeline, check_pipeline_name
 from .providers import REQUIRED_VERSION, ProviderVersions, configure_providers, pin_versions
 from .storage_integration import S3StorageIntegration
 from .variables import SnowSSIVariables
+
+LocalBackend = cdktf.LocalBackend
+S3Backend = cdktf.S3Backend
+TerraformBackend = cdktf.TerraformBackend
+TerraformOutput = cdktf.TerraformOutput
+TerraformStack = cdktf.TerraformStack
+DataAwsCallerIdentity = aws.data_aws_caller_identity.DataAwsCallerIdentity
+Pet = random_provider.pet.Pet
+Database = snowflake.database.Database
+Schema = snowflake.schema.Schema
+Warehouse = snowflake.warehouse.Warehouse
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cached_property
 
-from cdktf import ITerraformDependable, TerraformResourceLifecycle
-from cdktf_cdktf_provider_snowflake.stage import Stage
-from cdktf_cdktf_provider_time.sleep import Sleep
 from constructs import Construct
 
 from . import validation
 from ._addresses import move_from, pin
+from ._flavour import cdktf, snowflake, time_provider
+
+ITerraformDependable = cdktf.ITerraformDependable
+TerraformResourceLifecycle = cdktf.TerraformResourceLifecycle
+Stage = snowflake.stage.Stage
+Sleep = time_provider.sleep.Sleep
 
 DIRECTORY_TABLE = "ENABLE = true, AUTO_REFRESH = true, REFRESH_ON_CREATE = true"
 # `directory` forces replacement, and the snowflake provider (2.10.1) reads it back from

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from cdktf_cdktf_provider_snowflake.storage_integration import StorageIntegration
 from constructs import Construct
 
 from . import validation
 from ._addresses import pin
+from ._flavour import snowflake
 from ._lazy import lazy_list
 from .s3_bucket import EncryptedBucket
+
+StorageIntegration = snowflake.storage_integration.StorageIntegration
 
 
 class S3StorageIntegration(Construct):

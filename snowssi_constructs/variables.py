@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktf import TerraformStack, TerraformVariable, TerraformVariableValidationConfig, Token
-
+from ._flavour import cdktf
 from .validation import WAREHOUSE_SIZES
+
+TerraformStack = cdktf.TerraformStack
+TerraformVariable = cdktf.TerraformVariable
+TerraformVariableValidationConfig = cdktf.TerraformVariableValidationConfig
+Token = cdktf.Token
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ROLE = "ACCOUNTADMIN"

@@ -6,13 +6,14 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import snowssi_constructs  # noqa: F401  (first: selects Node.js and fast bindings)
-from snowssi_constructs import SnowSSIStack
-
 import pytest
-from cdktf import TerraformStack, Testing
 
+from snowssi_constructs import SnowSSIStack
+from snowssi_constructs._flavour import cdktf
 from tests.support import synth_app
+
+TerraformStack = cdktf.TerraformStack
+Testing = cdktf.Testing
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import json
 import tempfile
@@ -10,9 +11,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import snowssi_constructs  # noqa: F401  (selects Node.js and fast bindings first)
+from snowssi_constructs._flavour import FLAVOUR, cdktf
 
-from cdktf import App, TerraformStack
+App = cdktf.App
+TerraformStack = cdktf.TerraformStack
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "examples"
@@ -56,6 +58,24 @@ def load_example_module(name: str) -> ModuleType:
 def load_example(name: str) -> Callable[[App], list[TerraformStack]]:
     """The ``build`` function of ``examples/<name>/main.py``."""
     return load_example_module(name).build
+
+
+# The version CDKTF writes into "//".metadata.version, the one place where the JSON of
+# the two flavours differs.
+CDKTF_VERSION = "0.21.0"
+
+
+def as_on_cdktf(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` (one stack's JSON) as CDKTF writes it: on CDK Terrain, with CDKTF's
+    version in ``"//".metadata.version``, after checking that it holds cdktn's."""
+    if FLAVOUR == "cdktf":
+        return document
+    metadata = document["//"]["metadata"]
+    assert metadata["version"] == importlib.metadata.version(FLAVOUR), metadata
+    return {
+        **document,
+        "//": {**document["//"], "metadata": {**metadata, "version": CDKTF_VERSION}},
+    }
 
 
 def without_metadata(value: Any) -> Any:

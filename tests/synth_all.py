@@ -18,12 +18,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import snowssi_constructs  # first: selects Node.js and fast bindings
-from snowssi_constructs import SnowSSIStack, _bindings
-
-from cdktf import App
-
+from _snowssi_jsii import runtime
+from snowssi_constructs import SnowSSIStack
+from snowssi_constructs._flavour import FLAVOUR, MODULES, cdktf
 from tests.support import EXAMPLES, load_example
+
+App = cdktf.App
 
 PIPELINES = 10
 
@@ -47,15 +47,15 @@ def main(outdir: Path) -> None:
     imported = sorted(
         name
         for name in sys.modules
-        if name.partition(".")[0] in _bindings.BINDING_PACKAGES and "." in name
+        if name.partition(".")[0] in MODULES[FLAVOUR][1:] and "." in name
     )
     (outdir / "modes.json").write_text(
         json.dumps(
             {
-                "load_modes": _bindings.load_modes(),
-                "kernel": _bindings.kernel_mode(),
+                "load_modes": runtime.load_modes(),
+                "kernel": runtime.kernel_mode(),
                 "binding_submodules": imported,
-                "package": snowssi_constructs.__name__,
+                "flavour": FLAVOUR,
             },
             indent=1,
         )

@@ -373,8 +373,6 @@ def moto_provider_config(endpoint: str) -> dict[str, object]:
 
 def moto_aws_provider(stack, endpoint: str):  # (TerraformStack, str) -> AwsProvider
     """An ``AwsProvider`` in ``stack`` configured by :func:`moto_provider_config`."""
-    import snowssi_constructs  # noqa: F401  (before the binding: selects Node.js)
-
     from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderEndpoints
 
     config = moto_provider_config(endpoint)
@@ -387,9 +385,9 @@ def moto_stack(app, name: str, *, endpoint: str, required_version: str):
     """A ``TerraformStack`` for moto: the local Terraform, aws pinned to the mirror's
     version through the library's own ``pin_versions``, a moto-bound provider and a
     local state file."""
-    from snowssi_constructs import ProviderVersions, pin_versions
-
     from cdktf import LocalBackend, TerraformStack
+
+    from snowssi_constructs import ProviderVersions, pin_versions
 
     stack = TerraformStack(app, name)
     pin_versions(
@@ -436,7 +434,6 @@ def synthesized_texts() -> dict[str, str]:
     ``default``) and every stack of every example; synthesized once per session and
     shared by the schema and checkov tests."""
     from snowssi_constructs import SnowSSIStack
-
     from tests.support import EXAMPLES, load_example, synth_text
 
     texts = {

@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from snowssi_constructs import (
     EncryptedBucket,
     ExternalStage,
@@ -18,10 +20,11 @@ from snowssi_constructs import (
     SnowSSIPipeline,
     SnowSSIStack,
 )
+from snowssi_constructs._flavour import cdktf
 from snowssi_constructs.validation import PropError
 
-import pytest
-from cdktf import TerraformStack, Testing
+TerraformStack = cdktf.TerraformStack
+Testing = cdktf.Testing
 
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:sf-snowpipe-queue"
@@ -236,7 +239,5 @@ def test_several_bad_stack_props_come_in_one_error():
 
 
 def test_tokens_are_left_to_terraform(construct_stack):
-    from cdktf import TerraformVariable
-
-    name = TerraformVariable(construct_stack, "bucket", type="string").string_value
+    name = cdktf.TerraformVariable(construct_stack, "bucket", type="string").string_value
     EncryptedBucket(construct_stack, "b", bucket_name=name, kms_key_id=name)

@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import snowssi_constructs  # noqa: F401  (before tests.support imports cdktf)
-
 import pytest
 
 from tests.support import EXAMPLES, ROOT
 from tests.terraform_env import require, synthesized_texts
+
+# The JSON both flavours share: checked once, on CDKTF (see dev.py).
+pytestmark = pytest.mark.shared_json
 
 CONFIG = ROOT / ".checkov.yaml"
 HARDENED_CONFIG = ROOT / ".checkov-hardened.yaml"

@@ -12,11 +12,10 @@ import inspect
 import re
 import typing
 
-import snowssi_constructs
-
 import pytest
 from constructs import Construct
 
+import snowssi_constructs
 from tests.support import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import itertools
 import re
 
-from snowssi_constructs.snowflake_regex import unsupported_constructs
-
 import pytest
 
+from snowssi_constructs.snowflake_regex import unsupported_constructs
 from tests.support import EXAMPLES, load_example, load_example_module, resources, synth_app
 
 

@@ -1,17 +1,19 @@
-"""Fast binding loading (``snowssi_constructs._bindings``) changes speed, never output.
+"""Fast jsii loading (``_snowssi_jsii.runtime``) changes speed, never output.
 
 The correctness guard runs ``tests/synth_all.py`` (the default stack, every example and a
 10-pipeline stack) in two processes, one on the fast path and one with
 ``SNOWSSI_PLAIN_IMPORTS=1``, and requires byte-identical JSON. Two more processes check
 the fallbacks: a binding the shortcut cannot load, and a fast kernel start that fails.
-The four run concurrently, once per session; the plain one takes the longest (the
-bindings' full import, 15 s or more).
+The four run concurrently, once per session; on CDKTF the plain one takes the longest
+(the bindings' full import, 15 s or more). The same tests run on either flavour; the
+shallow roots exist only for the CDKTF bindings (the cdktn roots are lazy already).
 """
 
 from __future__ import annotations
 
 import base64
 import difflib
+import importlib
 import json
 import os
 import subprocess
@@ -20,22 +22,28 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import snowssi_constructs  # noqa: F401  (first: selects Node.js and fast bindings)
-from snowssi_constructs import _bindings
-
 import jsii
 import pytest
-from cdktf import App, TerraformStack, Testing
 from jsii import _reference_map
 from jsii._kernel.types import CreateRequest
 
+from _snowssi_jsii import runtime
+from snowssi_constructs._flavour import FLAVOUR, MODULES, cdktf
 from tests.support import EXAMPLES, ROOT
+
+App = cdktf.App
+TerraformStack = cdktf.TerraformStack
+Testing = cdktf.Testing
 
 TIMEOUT = 900
 POSIX = sys.platform != "win32"
+BINDINGS = MODULES[FLAVOUR][1:]
+AWS = BINDINGS[0]
+# What the fast path reports for the binding roots: only CDKTF's get shallow roots.
+SHALLOW = FLAVOUR == "cdktf"
 # Broken on purpose in the binding fallback process: the smallest binding, so its plain
 # import is cheap.
-BROKEN_BINDING = "cdktf_cdktf_provider_time"
+BROKEN_BINDING = BINDINGS[-1]
 # The kernel fallback process runs on this stand-in for node, which fails to start the
 # fast kernel's entry script and runs everything else on the real node.
 FAILING_NODE = """#!/bin/sh
@@ -47,35 +55,35 @@ exec "$REAL_NODE" "$@"
 
 FALLBACK_SCRIPT = textwrap.dedent(
     """
-    import importlib.util, json, sys, warnings
+    import json, sys, warnings
+
+    from _snowssi_jsii import runtime
 
     BROKEN = sys.argv[2] if len(sys.argv) > 2 else None
+    layout = runtime._layout
 
-    find_spec = importlib.util.find_spec
+    def broken_layout(name, spec):
+        # The shortcut finds this binding laid out in a way it does not expect.
+        if name == BROKEN:
+            raise runtime._LayoutError("simulated")
+        return layout(name, spec)
 
-    def broken_find_spec(name, package=None):
-        # The shortcut cannot locate this binding; the import system still can.
-        return None if name == BROKEN else find_spec(name, package)
-
-    importlib.util.find_spec = broken_find_spec
+    runtime._layout = broken_layout
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         import snowssi_constructs
-    importlib.util.find_spec = find_spec
+        from snowssi_constructs import SnowSSIStack
+        from snowssi_constructs._flavour import cdktf
 
-    from snowssi_constructs import SnowSSIStack, _bindings
-
-    from cdktf import App
-
-    app = App(outdir=sys.argv[1], stack_traces=False)
-    SnowSSIStack(app, "snowssi")
-    app.synth()
+        app = cdktf.App(outdir=sys.argv[1], stack_traces=False)
+        SnowSSIStack(app, "snowssi")
+        app.synth()
     print(json.dumps({
         "warnings": [
             str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)
         ],
-        "load_modes": _bindings.load_modes(),
-        "kernel": _bindings.kernel_mode(),
+        "load_modes": runtime.load_modes(),
+        "kernel": runtime.kernel_mode(),
     }))
     """
 )
@@ -85,7 +93,7 @@ def _environment(**extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in (_bindings.PLAIN_IMPORTS_ENV, _bindings.PLAIN_KERNEL_ENV)
+        if key not in (runtime.PLAIN_IMPORTS_ENV, runtime.PLAIN_KERNEL_ENV)
     }
     env.update(extra)
     return env
@@ -102,13 +110,14 @@ def processes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "fast": ([sys.executable, "-m", "tests.synth_all", "{outdir}"], _environment()),
         "plain": (
             [sys.executable, "-m", "tests.synth_all", "{outdir}"],
-            _environment(**{_bindings.PLAIN_IMPORTS_ENV: "1"}),
-        ),
-        "binding-fallback": (
-            [sys.executable, "-c", FALLBACK_SCRIPT, "{outdir}", BROKEN_BINDING],
-            _environment(),
+            _environment(**{runtime.PLAIN_IMPORTS_ENV: "1"}),
         ),
     }
+    if SHALLOW:
+        commands["binding-fallback"] = (
+            [sys.executable, "-c", FALLBACK_SCRIPT, "{outdir}", BROKEN_BINDING],
+            _environment(),
+        )
     if POSIX:  # the failing node is a shell script; the fast kernel is POSIX-only anyway
         commands["kernel-fallback"] = (
             [sys.executable, "-c", FALLBACK_SCRIPT, "{outdir}"],
@@ -171,15 +180,15 @@ def test_fast_and_plain_paths_write_byte_identical_json(processes):
 def test_each_process_took_the_path_it_was_asked_for(processes):
     fast = _modes(processes["fast"])
     plain = _modes(processes["plain"])
-    everything = set(_bindings.BINDING_PACKAGES)
-    assert fast["load_modes"] == dict.fromkeys(everything, "fast")
+    assert fast["load_modes"] == (dict.fromkeys(BINDINGS, "fast") if SHALLOW else {})
     assert fast["kernel"] == "fast"
-    assert plain["load_modes"] == dict.fromkeys(everything, "plain")
+    assert plain["load_modes"] == (dict.fromkeys(BINDINGS, "plain") if SHALLOW else {})
     assert plain["kernel"] == "plain"
-    # The fast path imports only the submodules the constructs use; the plain path
-    # imports all of them (about 2,200 for aws alone).
+    # The fast path imports only the submodules the constructs use; on CDKTF the plain
+    # path imports all of them (about 2,200 for aws alone).
     assert len(_public_submodules(fast)) < 40
-    assert len(_public_submodules(plain)) > 2000
+    if SHALLOW:
+        assert len(_public_submodules(plain)) > 2000
 
 
 def _public_submodules(modes: dict[str, Any]) -> set[str]:
@@ -194,14 +203,13 @@ def _fallback_report(processes: dict[str, Path], name: str) -> dict[str, Any]:
     return json.loads((processes["base"] / f"{name}.out").read_text().strip().splitlines()[-1])
 
 
+@pytest.mark.skipif(not SHALLOW, reason="only the CDKTF bindings get shallow roots")
 def test_a_binding_the_shortcut_cannot_load_is_imported_plainly_with_one_warning(processes):
     report = _fallback_report(processes, "binding-fallback")
     assert len(report["warnings"]) == 1, report["warnings"]
     assert BROKEN_BINDING in report["warnings"][0]
     assert "plain way" in report["warnings"][0]
-    assert report["load_modes"] == dict.fromkeys(_bindings.BINDING_PACKAGES, "fast") | {
-        BROKEN_BINDING: "plain"
-    }
+    assert report["load_modes"] == dict.fromkeys(BINDINGS, "fast") | {BROKEN_BINDING: "plain"}
     assert report["kernel"] == "fast"
     assert _stack_files(processes["binding-fallback"]) == _stack_files(
         processes["fast"] / "default"
@@ -214,18 +222,17 @@ def test_a_failing_fast_kernel_start_falls_back_to_jsii_s_own_with_one_warning(p
     assert len(report["warnings"]) == 1, report["warnings"]
     assert "jsii kernel the fast way failed" in report["warnings"][0]
     assert report["kernel"] == "plain"
-    assert report["load_modes"] == dict.fromkeys(_bindings.BINDING_PACKAGES, "fast")
+    assert report["load_modes"] == (dict.fromkeys(BINDINGS, "fast") if SHALLOW else {})
     assert _stack_files(processes["kernel-fallback"]) == _stack_files(processes["fast"] / "default")
     # The failed node process was cleaned up: no broken-pipe trace at exit.
     stderr = (processes["base"] / "kernel-fallback.err").read_text(errors="replace")
     assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
 
 
-# In this process (conftest imported snowssi_constructs first, so the fast path is on
-# unless the whole run uses SNOWSSI_PLAIN_IMPORTS=1).
+# In this process (the fast path is on unless the whole run uses SNOWSSI_PLAIN_IMPORTS=1).
 fast_path_only = pytest.mark.skipif(
-    _bindings.load_modes().get("cdktf_cdktf_provider_aws") != "fast",
-    reason="the aws binding was not loaded through the fast path in this process",
+    runtime.load_modes().get("cdktf_cdktf_provider_aws") != "fast",
+    reason="no shallow aws root in this process (CDK Terrain, or plain imports)",
 )
 
 
@@ -247,7 +254,7 @@ def test_attribute_access_on_the_bare_root_imports_the_submodule():
 def test_a_plain_submodule_import_works_beside_the_library():
     from snowssi_constructs import SnowSSIStack
 
-    from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+    S3Bucket = importlib.import_module(f"{AWS}.s3_bucket").S3Bucket
 
     app = Testing.app()
     stack = SnowSSIStack(app, "snowssi")
@@ -297,10 +304,11 @@ def test_an_object_made_in_javascript_from_an_unimported_submodule_resolves():
 
 
 @pytest.mark.skipif(
-    _bindings.kernel_mode() != "fast", reason="this process started the kernel the plain way"
+    runtime.kernel_mode() != "fast", reason="this process started the kernel the plain way"
 )
 def test_the_kernel_start_leaves_the_environment_as_it_was():
     assert "JSII_RUNTIME" not in os.environ
+    assert not [name for name in os.environ if name.startswith("SNOWSSI_JSII_")]
     assert "--preserve-symlinks" not in os.environ.get("NODE_OPTIONS", "")
 
 
@@ -310,10 +318,7 @@ def test_the_kernel_script_relays_console_output_and_restores_node_options(tmp_p
     (tmp_path / "bin").mkdir()
     (tmp_path / "lib").mkdir()
     script = tmp_path / "bin" / "runtime.js"
-    script.write_text(
-        _bindings._RUNTIME_SCRIPT
-        % {"node_options": json.dumps("--max-semi-space-size=8"), "packages": "[]"}
-    )
+    script.write_text(runtime._RUNTIME_SCRIPT)
     (tmp_path / "lib" / "program.js").write_text(
         textwrap.dedent(
             """
@@ -326,13 +331,17 @@ def test_the_kernel_script_relays_console_output_and_restores_node_options(tmp_p
             fs.writeSync(3, JSON.stringify({
               nodeOptions: process.env.NODE_OPTIONS ?? null,
               runtime: process.env.JSII_RUNTIME ?? null,
+              parameters: Object.keys(process.env).filter((k) => k.startsWith("SNOWSSI_JSII_")),
               execArgv: process.execArgv,
             }) + "\\n");
             """
         )
     )
     env = _environment(
-        NODE_OPTIONS="--max-semi-space-size=8 --preserve-symlinks", JSII_RUNTIME=str(script)
+        NODE_OPTIONS="--max-semi-space-size=8 --preserve-symlinks",
+        JSII_RUNTIME=str(script),
+        SNOWSSI_JSII_NODE_OPTIONS=json.dumps("--max-semi-space-size=8"),
+        SNOWSSI_JSII_LAZY_PACKAGES="[]",
     )
     completed = subprocess.run(
         [os.environ["JSII_NODE"], str(script)],
@@ -348,6 +357,7 @@ def test_the_kernel_script_relays_console_output_and_restores_node_options(tmp_p
     assert json.loads(state) == {
         "nodeOptions": "--max-semi-space-size=8",
         "runtime": None,
+        "parameters": [],
         "execArgv": ["--preserve-symlinks"],
     }
     # ...and console output as the JSON lines jsii's Python side decodes from stderr.

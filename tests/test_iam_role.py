@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from snowssi_constructs import EncryptedBucket, SnowflakeAccessRole
-
 import pytest
 
+from snowssi_constructs import EncryptedBucket, SnowflakeAccessRole
 from tests.conftest import parsed
 from tests.hcl_json import jsonencode_argument
 from tests.support import resources

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from snowssi_constructs import SnowSSIStack
-
 import pytest
 
+from snowssi_constructs import SnowSSIStack
 from tests.support import synth_text
 from tests.terraform_env import Terraform, find_terraform, terraform_version
 

@@ -8,11 +8,10 @@ import json
 import shutil
 from pathlib import Path
 
-from snowssi_constructs import EncryptedBucket, PipelineKey
-
 import pytest
-from cdktf import App, TerraformStack
 
+from snowssi_constructs import EncryptedBucket, PipelineKey
+from snowssi_constructs._flavour import cdktf
 from tests.support import synth_text
 from tests.terraform_env import (
     AWS_PROVIDER_VERSION,
@@ -24,6 +23,12 @@ from tests.terraform_env import (
     print_timings,
     terraform,  # noqa: F401  (fixture)
 )
+
+App = cdktf.App
+TerraformStack = cdktf.TerraformStack
+
+# The JSON both flavours share: checked once, on CDKTF (see dev.py).
+pytestmark = pytest.mark.shared_json
 
 WORKDIR = "migration"
 BUCKETS = {

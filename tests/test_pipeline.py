@@ -3,10 +3,9 @@ really works, at team scale)."""
 
 from __future__ import annotations
 
-from snowssi_constructs import S3StateBackend, SnowSSIStack
-
 import pytest
 
+from snowssi_constructs import S3StateBackend, SnowSSIStack
 from tests.hcl_json import jsonencode_argument
 from tests.support import resources, synth_app
 
@@ -312,8 +311,9 @@ def test_s3_backend_uses_the_native_lock_file_and_a_key_per_stack():
 
 
 def test_any_cdktf_backend_can_be_passed_through():
-    from cdktf import LocalBackend
+    from snowssi_constructs._flavour import cdktf
 
+    LocalBackend = cdktf.LocalBackend
     document = synth_app(
         lambda app: SnowSSIStack(
             app, "snowssi", backend=lambda s: LocalBackend(s, path="state/x.tfstate")

@@ -16,11 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from snowssi_constructs import SnowSSIStack
-from snowssi_constructs.snowflake_regex import unsupported_constructs
-
 import pytest
 
+from snowssi_constructs import SnowSSIStack
+from snowssi_constructs.snowflake_regex import unsupported_constructs
 from tests.support import EXAMPLES, load_example, synth_app
 from tests.test_snapshots import OPTIONS
 

@@ -26,14 +26,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from snowssi_constructs import EncryptedBucket, PipelineKey
-
 import pytest
-from cdktf import App, TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider
 
+from snowssi_constructs import EncryptedBucket, PipelineKey
+from snowssi_constructs._flavour import aws, cdktf
 from tests.support import EXAMPLES
 from tests.terraform_env import synthesized_texts
+
+App = cdktf.App
+TerraformStack = cdktf.TerraformStack
+AwsProvider = aws.provider.AwsProvider
+
+# The JSON both flavours share: checked once, on CDKTF (see dev.py).
+pytestmark = pytest.mark.shared_json
 
 PACKAGES = {
     "aws": "cdktf_cdktf_provider_aws",

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from snowssi_constructs import EncryptedBucket
-
 import pytest
-from cdktf import TerraformOutput, Testing
-from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
-from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls
-from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
-from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
-    S3BucketServerSideEncryptionConfigurationA,
-)
-from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 
+from snowssi_constructs import EncryptedBucket
+from snowssi_constructs._flavour import aws, cdktf
 from tests.conftest import parsed, synthesized
 from tests.support import resources
+
+TerraformOutput = cdktf.TerraformOutput
+Testing = cdktf.Testing
+S3Bucket = aws.s3_bucket.S3Bucket
+S3BucketOwnershipControls = aws.s3_bucket_ownership_controls.S3BucketOwnershipControls
+S3BucketPublicAccessBlock = aws.s3_bucket_public_access_block.S3BucketPublicAccessBlock
+S3BucketServerSideEncryptionConfigurationA = (
+    aws.s3_bucket_server_side_encryption_configuration.S3BucketServerSideEncryptionConfigurationA
+)
+S3BucketVersioningA = aws.s3_bucket_versioning.S3BucketVersioningA
 
 KEY = "alias/test-key"
 

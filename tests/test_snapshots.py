@@ -1,19 +1,19 @@
 """Snapshots of the whole synthesized JSON of the default stack and of every example.
 
 Update them deliberately with ``python3 dev.py test --snapshot-update`` and review the
-diff: a changed snapshot is a changed deployment.
+diff: a changed snapshot is a changed deployment. On CDK Terrain the same snapshots must
+match, with cdktn's version in ``"//".metadata.version`` in place of CDKTF's.
 """
 
 from __future__ import annotations
 
 import json
 
-from snowssi_constructs import ProviderVersions, S3StateBackend, SnowSSIStack
-
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from tests.support import EXAMPLES, load_example, synth_text
+from snowssi_constructs import ProviderVersions, S3StateBackend, SnowSSIStack
+from tests.support import EXAMPLES, as_on_cdktf, load_example, synth_text
 
 
 @pytest.fixture
@@ -23,13 +23,13 @@ def snapshot_json(snapshot):
 
 def test_default_stack_snapshot(snapshot_json):
     text = synth_text(lambda app: SnowSSIStack(app, "snowssi"))["snowssi"]
-    assert json.loads(text) == snapshot_json
+    assert as_on_cdktf(json.loads(text)) == snapshot_json
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_example_snapshot(example, snapshot_json):
     stacks = synth_text(load_example(example))
-    assert {name: json.loads(text) for name, text in stacks.items()} == snapshot_json
+    assert {name: as_on_cdktf(json.loads(text)) for name, text in stacks.items()} == snapshot_json
 
 
 OPTIONS: dict[str, dict[str, object]] = {
@@ -66,4 +66,4 @@ OPTIONS: dict[str, dict[str, object]] = {
 @pytest.mark.parametrize("option", sorted(OPTIONS))
 def test_option_snapshot(option, snapshot_json):
     text = synth_text(lambda app: SnowSSIStack(app, "snowssi", **OPTIONS[option]))["snowssi"]
-    assert json.loads(text) == snapshot_json
+    assert as_on_cdktf(json.loads(text)) == snapshot_json

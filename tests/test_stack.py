@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 from snowssi_constructs import SnowSSIStack
-
 from tests.support import resources, synth_text
 
 PET_SNAKE = 'replace(random_pet.pet_name.id, "-", "_")'

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from snowssi_constructs import ExternalStage
-
 import pytest
-from cdktf import TerraformOutput
 
+from snowssi_constructs import ExternalStage
+from snowssi_constructs._flavour import cdktf
 from tests.conftest import parsed
 from tests.support import resources
+
+TerraformOutput = cdktf.TerraformOutput
 
 PROPS = {
     "name": "inbound_stage_happy_panda",

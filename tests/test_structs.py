@@ -3,11 +3,10 @@ it is given through (``s3_backend.bucket``), and list every bad field in one err
 
 from __future__ import annotations
 
-from snowssi_constructs import ProviderVersions, S3StateBackend, SnowSSIStack
-from snowssi_constructs.validation import PropTypeAndValueError
-
 import pytest
 
+from snowssi_constructs import ProviderVersions, S3StateBackend, SnowSSIStack
+from snowssi_constructs.validation import PropTypeAndValueError
 from tests.support import synth_app
 
 KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -8,18 +8,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from snowssi_constructs import (
     EncryptedBucket,
     PipelineKey,
     SnowflakeAccessRole,
 )
-
-import pytest
-from cdktf import App, TerraformStack
-from cdktf_cdktf_provider_aws.data_aws_caller_identity import (
-    DataAwsCallerIdentity,
-)
-
+from snowssi_constructs._flavour import aws, cdktf
 from tests.support import synth_text
 from tests.terraform_env import (
     AWS_PROVIDER_VERSION,
@@ -30,6 +26,13 @@ from tests.terraform_env import (
     print_timings,
     terraform,  # noqa: F401  (fixture)
 )
+
+App = cdktf.App
+TerraformStack = cdktf.TerraformStack
+DataAwsCallerIdentity = aws.data_aws_caller_identity.DataAwsCallerIdentity
+
+# The JSON both flavours share: checked once, on CDKTF (see dev.py).
+pytestmark = pytest.mark.shared_json
 
 STACK = "aws-half"
 INBOUND = "inbound-bucket-apply-test"

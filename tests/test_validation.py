@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pytest
+
 from snowssi_constructs import validation
 from snowssi_constructs.validation import (
     Problem,
@@ -14,8 +16,6 @@ from snowssi_constructs.validation import (
     PropTypeError,
     PropValueError,
 )
-
-import pytest
 
 TOKEN = "${TfToken[TOKEN.12]}"
 ACCOUNT = "123456789012"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from snowssi_constructs import ProviderVersions, SnowSSIStack
-
 import pytest
 
+from snowssi_constructs import ProviderVersions, SnowSSIStack
 from tests.support import synth_app
 
 SIZES = ["XSMALL", "SMALL", "MEDIUM"]
@@ -133,8 +132,10 @@ def test_a_pipeline_added_later_enables_its_features():
 
 
 def test_a_gated_resource_the_user_adds_enables_its_feature():
-    from cdktf_cdktf_provider_snowflake.data_snowflake_stages import DataSnowflakeStages
-    from cdktf_cdktf_provider_snowflake.file_format import FileFormat
+    from snowssi_constructs._flavour import snowflake
+
+    DataSnowflakeStages = snowflake.data_snowflake_stages.DataSnowflakeStages
+    FileFormat = snowflake.file_format.FileFormat
 
     def build(app):
         stack = SnowSSIStack(app, "snowssi")

@@ -5,9 +5,12 @@ function receives the pipeline, so the SQL can name its stages by their fully
 qualified names.
 """
 
-from snowssi_constructs import SnowSSIPipeline, SnowSSIStack
+try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
+    from cdktf import App, TerraformStack
+except ModuleNotFoundError:
+    from cdktn import App, TerraformStack
 
-from cdktf import App, TerraformStack
+from snowssi_constructs import SnowSSIPipeline, SnowSSIStack
 
 
 def load_then_move(pipeline: SnowSSIPipeline) -> str:

@@ -1,9 +1,12 @@
 """Two environments as two stacks of one app, each with its own state key in one S3
 state bucket (Terraform's native lock file, no DynamoDB table)."""
 
-from snowssi_constructs import S3StateBackend, SnowSSIStack
+try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
+    from cdktf import App, TerraformStack
+except ModuleNotFoundError:
+    from cdktn import App, TerraformStack
 
-from cdktf import App, TerraformStack
+from snowssi_constructs import S3StateBackend, SnowSSIStack
 
 STATE_BUCKET = "my-terraform-state"
 

@@ -1,8 +1,11 @@
 """Copy only CSV files that are not backups (a regular expression on the file path)."""
 
-from snowssi_constructs import SnowSSIStack
+try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
+    from cdktf import App, TerraformStack
+except ModuleNotFoundError:
+    from cdktn import App, TerraformStack
 
-from cdktf import App, TerraformStack
+from snowssi_constructs import SnowSSIStack
 
 # Paths ending in ".csv" that nowhere contain "_backup". Snowflake's POSIX regular
 # expressions have no look-ahead, so `^(?!.*_backup).*[.]csv$` is spelt out: after any

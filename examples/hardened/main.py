@@ -2,9 +2,12 @@
 directory table is refreshed, the key has a policy, buckets are protected and expire
 old versions, and the warehouse suspends when idle."""
 
-from snowssi_constructs import SnowSSIStack
+try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
+    from cdktf import App, TerraformStack
+except ModuleNotFoundError:
+    from cdktn import App, TerraformStack
 
-from cdktf import App, TerraformStack
+from snowssi_constructs import SnowSSIStack
 
 
 def build(app: App) -> list[TerraformStack]:

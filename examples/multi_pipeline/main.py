@@ -1,9 +1,12 @@
 """Three pipelines in one stack, sharing the database, schema, warehouse, KMS key,
 storage integration and IAM role; names use a fixed suffix instead of a pet name."""
 
-from snowssi_constructs import SnowSSIStack
+try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
+    from cdktf import App, TerraformStack
+except ModuleNotFoundError:
+    from cdktn import App, TerraformStack
 
-from cdktf import App, TerraformStack
+from snowssi_constructs import SnowSSIStack
 
 
 def build(app: App) -> list[TerraformStack]:

@@ -1,8 +1,11 @@
 """Run the task on an XSMALL warehouse that suspends after a minute idle."""
 
-from snowssi_constructs import SnowSSIStack
+try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
+    from cdktf import App, TerraformStack
+except ModuleNotFoundError:
+    from cdktn import App, TerraformStack
 
-from cdktf import App, TerraformStack
+from snowssi_constructs import SnowSSIStack
 
 
 def build(app: App) -> list[TerraformStack]:

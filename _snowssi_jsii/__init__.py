@@ -1,0 +1,60 @@
+"""Start-up hook of snowssi-constructs: fast jsii loading, whatever the import order.
+
+The package installs ``snowssi_constructs.pth``, whose one line runs :func:`install` at
+interpreter start-up (as coverage and setuptools do with theirs). :func:`install` only
+puts a small finder at the front of ``sys.meta_path``; nothing else runs until the
+program first imports ``jsii`` (which ``cdktf``, ``cdktn``, ``constructs`` and every
+binding do first) or a CDKTF provider binding. Then :mod:`_snowssi_jsii.runtime` selects
+the wheel's Node.js and starts the jsii kernel the fast way, before any jsii assembly
+loads, so ``import cdktf`` before ``import snowssi_constructs`` is as fast as the other
+order.
+
+This module stays small and imports nothing new: it runs in every Python process of the
+environment, most of which never touch jsii. ``SNOWSSI_NO_STARTUP_HOOK=1`` turns it off;
+``snowssi_constructs`` then does the same set-up when it is imported (only in time when
+it is imported before cdktf, as before the hook existed).
+"""
+
+import os
+import sys
+
+OPT_OUT_ENV = "SNOWSSI_NO_STARTUP_HOOK"
+
+# The CDKTF bindings' roots import all of their submodules; the hook gives them a
+# shallow root instead. (The cdktn bindings' roots already load submodules lazily.)
+SHALLOW_ROOTS = frozenset(
+    {
+        "cdktf_cdktf_provider_aws",
+        "cdktf_cdktf_provider_snowflake",
+        "cdktf_cdktf_provider_random",
+        "cdktf_cdktf_provider_time",
+    }
+)
+
+
+class StartupFinder:
+    """A meta path finder that only watches ``jsii`` and the CDKTF binding roots."""
+
+    def __init__(self) -> None:
+        self.watched = {"jsii", *SHALLOW_ROOTS}
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+        if name not in self.watched:
+            return None
+        self.watched.discard(name)
+        from . import runtime
+
+        return runtime.find_spec(name, path, target)
+
+
+def install(*, force: bool = False) -> None:
+    """Put the finder on ``sys.meta_path`` (once), unless the user opted out."""
+    if not force and os.environ.get(OPT_OUT_ENV, "") not in ("", "0"):
+        return
+    if any(isinstance(finder, StartupFinder) for finder in sys.meta_path):
+        return
+    sys.meta_path.insert(0, StartupFinder())
+
+
+def installed() -> bool:
+    return any(isinstance(finder, StartupFinder) for finder in sys.meta_path)

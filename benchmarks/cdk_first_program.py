@@ -1,0 +1,16 @@
+"""The default stack from a program that imports the CDK before snowssi_constructs, the
+order isort and ruff sort the imports into (the benchmark's import-order cells).
+
+    python benchmarks/cdk_first_program.py      # in the CDKTF or the CDK Terrain environment
+"""
+
+try:  # CDK for Terraform, or CDK Terrain: whichever the environment has
+    from cdktf import App
+except ModuleNotFoundError:
+    from cdktn import App
+
+from snowssi_constructs import SnowSSIStack
+
+app = App(stack_traces=False)
+SnowSSIStack(app, "snowssi")
+app.synth()

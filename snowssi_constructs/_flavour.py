@@ -1,0 +1,109 @@
+"""The one place that knows which CDK flavour the constructs run on.
+
+The constructs run unchanged on CDK for Terraform (``cdktf`` and the
+``cdktf-cdktf-provider-*`` bindings, the ``cdktf`` extra) and on CDK Terrain, its
+community fork (``cdktn`` and the ``cdktn-provider-*`` bindings, the ``cdktn`` extra).
+The two have the same Python API under different module names, so every construct
+module takes the CDK classes from this module's ``cdktf`` and the provider classes from
+its ``aws``, ``snowflake``, ``random_provider`` and ``time_provider`` (the binding roots),
+never by module name.
+
+Which flavour, in this order:
+
+1. ``SNOWSSI_FLAVOUR=cdktf`` or ``SNOWSSI_FLAVOUR=cdktn``, when set;
+2. the flavour the program has already imported (``cdktf``, ``cdktn`` or one of their
+   bindings), when it imported exactly one;
+3. CDKTF when it is installed (the default), otherwise CDK Terrain.
+
+Type checkers always see the CDKTF modules: the two flavours' classes are the same.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from typing import TYPE_CHECKING, Literal, get_args
+
+Flavour = Literal["cdktf", "cdktn"]
+FLAVOUR_ENV = "SNOWSSI_FLAVOUR"
+
+# Module names per flavour: core, aws, snowflake, random, time.
+MODULES: dict[Flavour, tuple[str, str, str, str, str]] = {
+    "cdktf": (
+        "cdktf",
+        "cdktf_cdktf_provider_aws",
+        "cdktf_cdktf_provider_snowflake",
+        "cdktf_cdktf_provider_random",
+        "cdktf_cdktf_provider_time",
+    ),
+    "cdktn": (
+        "cdktn",
+        "cdktn_provider_aws",
+        "cdktn_provider_snowflake",
+        "cdktn_provider_random",
+        "cdktn_provider_time",
+    ),
+}
+EXTRAS_HINT = (
+    "install one of the extras: pip install 'snowssi-constructs[cdktf]' (CDK for "
+    "Terraform) or pip install 'snowssi-constructs[cdktn]' (CDK Terrain)"
+)
+
+
+def choose_flavour() -> Flavour:
+    """The flavour to run on, by the rule in the module docstring."""
+    requested = os.environ.get(FLAVOUR_ENV, "")
+    if requested:
+        if requested not in get_args(Flavour):
+            raise ImportError(f"{FLAVOUR_ENV}={requested!r}: expected 'cdktf' or 'cdktn'")
+        return requested  # type: ignore[return-value]
+    imported = [
+        flavour for flavour, names in MODULES.items() if any(name in sys.modules for name in names)
+    ]
+    if len(imported) == 1:
+        return imported[0]
+    for flavour, names in MODULES.items():
+        if _installed(names[0]):
+            return flavour
+    raise ImportError(f"snowssi-constructs needs CDK for Terraform or CDK Terrain: {EXTRAS_HINT}")
+
+
+def _installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a finder refused it, or a broken sys.modules entry
+        return False
+
+
+FLAVOUR: Flavour = choose_flavour()
+
+if TYPE_CHECKING:
+    import cdktf as cdktf
+    import cdktf_cdktf_provider_aws as aws
+    import cdktf_cdktf_provider_random as random_provider
+    import cdktf_cdktf_provider_snowflake as snowflake
+    import cdktf_cdktf_provider_time as time_provider
+else:
+    try:
+        cdktf, aws, snowflake, random_provider, time_provider = (
+            importlib.import_module(name) for name in MODULES[FLAVOUR]
+        )
+    except ModuleNotFoundError as error:
+        raise ImportError(
+            f"snowssi-constructs runs on {FLAVOUR}, but {error.name} is missing: {EXTRAS_HINT}"
+        ) from error
+
+__all__ = [
+    "FLAVOUR",
+    "FLAVOUR_ENV",
+    "MODULES",
+    "Flavour",
+    "aws",
+    "cdktf",
+    "choose_flavour",
+    "random_provider",
+    "snowflake",
+    "time_provider",
+]

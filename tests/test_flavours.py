@@ -1,0 +1,153 @@
+"""CDKTF and CDK Terrain: the choice of flavour, and the same JSON on both."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from snowssi_constructs import _flavour
+from snowssi_constructs._flavour import FLAVOUR, FLAVOUR_ENV, MODULES
+from tests.support import EXAMPLES, ROOT
+
+TIMEOUT = 900
+CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Hides both flavours from the import system, as in an environment without either.
+NEITHER_FLAVOUR = textwrap.dedent(
+    """
+    import importlib.abc, sys
+
+    class Hide(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name.partition(".")[0] in ("cdktf", "cdktn"):
+                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+            return None
+
+    sys.meta_path.insert(0, Hide())
+    try:
+        import snowssi_constructs
+    except ImportError as error:
+        print(error)
+    """
+)
+
+
+def _environment(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != FLAVOUR_ENV}
+    env.update(extra)
+    return env
+
+
+def test_without_either_flavour_the_import_names_the_extras():
+    completed = subprocess.run(
+        [sys.executable, "-c", NEITHER_FLAVOUR],
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    message = completed.stdout.strip()
+    assert "snowssi-constructs[cdktf]" in message
+    assert "snowssi-constructs[cdktn]" in message
+
+
+def test_the_flavour_variable_wins_and_is_checked(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv(FLAVOUR_ENV, "cdktn")
+    assert _flavour.choose_flavour() == "cdktn"
+    monkeypatch.setenv(FLAVOUR_ENV, "cdk")
+    with pytest.raises(ImportError, match="expected 'cdktf' or 'cdktn'"):
+        _flavour.choose_flavour()
+
+
+def test_the_flavour_the_program_imported_wins(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(FLAVOUR_ENV, raising=False)
+    # This process imported its flavour (and only that one).
+    assert _flavour.choose_flavour() == FLAVOUR
+    assert not [name for name in MODULES[_other(FLAVOUR)] if name in sys.modules]
+
+
+def test_asking_for_a_flavour_that_is_not_installed_names_the_extras():
+    other = _other(FLAVOUR)
+    completed = subprocess.run(
+        [sys.executable, "-c", "import snowssi_constructs"],
+        env=_environment(**{FLAVOUR_ENV: other}),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert f"snowssi-constructs runs on {other}" in completed.stderr
+    assert f"snowssi-constructs[{other}]" in completed.stderr
+
+
+def _other(flavour: str) -> str:
+    return "cdktn" if flavour == "cdktf" else "cdktf"
+
+
+def _cdktn_python() -> Path | None:
+    configured = os.environ.get("SNOWSSI_CDKTN_PYTHON")
+    candidate = Path(configured) if configured else ROOT / ".venv-cdktn" / "bin" / "python"
+    return candidate if candidate.is_file() else None
+
+
+@pytest.mark.shared_json
+def test_cdktn_writes_the_json_of_cdktf_except_the_cdk_version(tmp_path: Path):
+    """The default stack, every example and a 10-pipeline stack, synthesized in both
+    environments (``tests/synth_all.py``): only ``"//".metadata.version`` differs."""
+    cdktn = _cdktn_python()
+    if cdktn is None:
+        message = "no CDK Terrain environment (.venv-cdktn or SNOWSSI_CDKTN_PYTHON)"
+        if CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    assert FLAVOUR == "cdktf", "runs in the CDKTF environment"
+    pythons = {"cdktf": Path(sys.executable), "cdktn": cdktn}
+    with ThreadPoolExecutor(2) as pool:
+        for future in [
+            pool.submit(_synth_all, python, tmp_path / flavour)
+            for flavour, python in pythons.items()
+        ]:
+            future.result()
+    modes = {f: json.loads((tmp_path / f / "modes.json").read_text()) for f in pythons}
+    assert {f: modes[f]["flavour"] for f in pythons} == {"cdktf": "cdktf", "cdktn": "cdktn"}
+    written = {f: _documents(tmp_path / f) for f in pythons}
+    cases = {name.split("/")[0] for name in written["cdktf"]}
+    assert cases == {"default", "pipelines-10"} | {f"example-{name}" for name in EXAMPLES}
+    assert sorted(written["cdktf"]) == sorted(written["cdktn"])
+    for name, document in written["cdktf"].items():
+        other = written["cdktn"][name]
+        assert document["//"]["metadata"].pop("version") == "0.21.0"
+        assert other["//"]["metadata"].pop("version") == "0.24.0"
+        assert other == document, name
+
+
+def _synth_all(python: Path, outdir: Path) -> None:
+    outdir.mkdir()
+    completed = subprocess.run(
+        [str(python), "-m", "tests.synth_all", str(outdir)],
+        cwd=ROOT,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-5000:]
+    assert completed.stderr == ""
+
+
+def _documents(outdir: Path) -> dict[str, Any]:
+    return {
+        str(path.relative_to(outdir)): json.loads(path.read_text())
+        for path in sorted(outdir.rglob("cdk.tf.json"))
+    }
