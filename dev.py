@@ -2,7 +2,7 @@
 """Set up the project's virtual environments and run its jobs; needs only Python 3.11+.
 
     python3 dev.py synth    # set up .venv (CDKTF), synthesize the default stack to cdktf.out/
-    python3 dev.py test     # ruff, mypy, then pytest on CDKTF (.venv) and on CDK Terrain (.venv-cdktn)
+    python3 dev.py test     # ruff, mypy, pytest on CDKTF (.venv) and CDK Terrain (.venv-cdktn)
     python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF)
     python3 dev.py cli cdktf synth    # cdktf-cli 0.21.0 (or: cli cdktn synth, cdktn-cli 0.24.0)
 

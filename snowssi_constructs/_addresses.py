@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from . import validation
 from ._flavour import cdktf
 
 TerraformElement = cdktf.TerraformElement
 TerraformResource = cdktf.TerraformResource
 TerraformStack = cdktf.TerraformStack
-
-from . import validation
 
 _Element = TypeVar("_Element", bound=TerraformElement)
 
