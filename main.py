@@ -4,8 +4,8 @@ from snowssi_constructs import SnowSSIStack
 
 try:  # CDK for Terraform, or CDK Terrain: the same API (the package picks the installed one)
     from cdktf import App
-except ModuleNotFoundError:
-    from cdktn import App
+except ModuleNotFoundError:  # type checkers see the CDKTF flavour, which is installed
+    from cdktn import App  # type: ignore[import-not-found, no-redef]
 
 
 def main() -> None:

@@ -80,11 +80,39 @@ def _installed(name: str) -> bool:
 FLAVOUR: Flavour = choose_flavour()
 
 if TYPE_CHECKING:
+    # The binding roots' stubs (stubs/) are empty, so a type checker reads only the
+    # submodules named here: the ones the constructs use.
     import cdktf as cdktf
     import cdktf_cdktf_provider_aws as aws
+    import cdktf_cdktf_provider_aws.data_aws_caller_identity
+    import cdktf_cdktf_provider_aws.iam_role
+    import cdktf_cdktf_provider_aws.iam_role_policy
+    import cdktf_cdktf_provider_aws.kms_alias
+    import cdktf_cdktf_provider_aws.kms_key
+    import cdktf_cdktf_provider_aws.provider
+    import cdktf_cdktf_provider_aws.s3_bucket
+    import cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration
+    import cdktf_cdktf_provider_aws.s3_bucket_notification
+    import cdktf_cdktf_provider_aws.s3_bucket_ownership_controls
+    import cdktf_cdktf_provider_aws.s3_bucket_public_access_block
+    import cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration
+    import cdktf_cdktf_provider_aws.s3_bucket_versioning
     import cdktf_cdktf_provider_random as random_provider
+    import cdktf_cdktf_provider_random.pet
+    import cdktf_cdktf_provider_random.provider
     import cdktf_cdktf_provider_snowflake as snowflake
+    import cdktf_cdktf_provider_snowflake.database
+    import cdktf_cdktf_provider_snowflake.provider
+    import cdktf_cdktf_provider_snowflake.schema
+    import cdktf_cdktf_provider_snowflake.stage
+    import cdktf_cdktf_provider_snowflake.storage_integration
+    import cdktf_cdktf_provider_snowflake.stream_on_directory_table
+    import cdktf_cdktf_provider_snowflake.table
+    import cdktf_cdktf_provider_snowflake.task
+    import cdktf_cdktf_provider_snowflake.warehouse
     import cdktf_cdktf_provider_time as time_provider
+    import cdktf_cdktf_provider_time.provider
+    import cdktf_cdktf_provider_time.sleep
 else:
     try:
         cdktf, aws, snowflake, random_provider, time_provider = (

@@ -2,8 +2,8 @@
 
 try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
     from cdktf import App, TerraformStack
-except ModuleNotFoundError:
-    from cdktn import App, TerraformStack
+except ModuleNotFoundError:  # type checkers see the CDKTF flavour, which is installed
+    from cdktn import App, TerraformStack  # type: ignore[import-not-found, no-redef]
 
 from snowssi_constructs import SnowSSIStack
 
