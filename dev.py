@@ -9,7 +9,8 @@
 Extra arguments after ``test`` go to both pytest runs, after ``live`` to its pytest run.
 The CDK Terrain run leaves out the tests marked ``shared_json`` (Terraform, migration,
 checkov, provider schemas): they check the JSON both flavours share and run once, on
-CDKTF. An environment is (re)installed only when pyproject.toml changed since its last
+CDKTF; and those marked ``cdktf_only`` (the CDKTF bindings' shallow roots). Neither run
+selects the ``live`` suite. An environment is (re)installed only when pyproject.toml changed since its last
 install.
 """
 
@@ -78,7 +79,7 @@ def test(pytest_args: list[str]) -> None:
     print("pytest on CDKTF (.venv)", flush=True)
     run([str(cdktf), "-m", "pytest", *pytest_args], env=env)
     print("pytest on CDK Terrain (.venv-cdktn)", flush=True)
-    run([str(cdktn), "-m", "pytest", "-m", "not shared_json and not live", *pytest_args])
+    run([str(cdktn), "-m", "pytest", "-m", "not shared_json and not live and not cdktf_only", *pytest_args])
 
 
 CLIS = {"cdktf": "cdktf-cli@0.21.0", "cdktn": "cdktn-cli@0.24.0"}

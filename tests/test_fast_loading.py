@@ -203,6 +203,7 @@ def _fallback_report(processes: dict[str, Path], name: str) -> dict[str, Any]:
     return json.loads((processes["base"] / f"{name}.out").read_text().strip().splitlines()[-1])
 
 
+@pytest.mark.cdktf_only
 @pytest.mark.skipif(not SHALLOW, reason="only the CDKTF bindings get shallow roots")
 def test_a_binding_the_shortcut_cannot_load_is_imported_plainly_with_one_warning(processes):
     report = _fallback_report(processes, "binding-fallback")
@@ -236,6 +237,7 @@ fast_path_only = pytest.mark.skipif(
 )
 
 
+@pytest.mark.cdktf_only
 @fast_path_only
 def test_attribute_access_on_the_bare_root_imports_the_submodule():
     import cdktf_cdktf_provider_aws as aws
@@ -274,6 +276,7 @@ def _camel(snake: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+@pytest.mark.cdktf_only
 @fast_path_only
 def test_an_object_made_in_javascript_from_an_unimported_submodule_resolves():
     submodule = next(

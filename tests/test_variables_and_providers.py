@@ -134,17 +134,17 @@ def test_a_pipeline_added_later_enables_its_features():
 def test_a_gated_resource_the_user_adds_enables_its_feature():
     from snowssi_constructs._flavour import snowflake
 
-    DataSnowflakeStages = snowflake.data_snowflake_stages.DataSnowflakeStages
+    DataSnowflakeCurrentRole = snowflake.data_snowflake_current_role.DataSnowflakeCurrentRole
     FileFormat = snowflake.file_format.FileFormat
 
     def build(app):
         stack = SnowSSIStack(app, "snowssi")
         FileFormat(stack, "csv", name="CSV", database="DB", schema="S", format_type="CSV")
-        DataSnowflakeStages(stack, "stages", database="DB", schema="S")
+        DataSnowflakeCurrentRole(stack, "current_role")
 
     assert _features(synth_app(build)["snowssi"]) == [
         "snowflake_storage_integration_resource",
         "snowflake_stage_resource",
         "snowflake_file_format_resource",
-        "snowflake_stages_datasource",
+        "snowflake_current_role_datasource",
     ]
