@@ -10,8 +10,8 @@ Extra arguments after ``test`` go to both pytest runs, after ``live`` to its pyt
 The CDK Terrain run leaves out the tests marked ``shared_json`` (Terraform, migration,
 checkov, provider schemas): they check the JSON both flavours share and run once, on
 CDKTF; and those marked ``cdktf_only`` (the CDKTF bindings' shallow roots). Neither run
-selects the ``live`` suite. An environment is (re)installed only when pyproject.toml changed since its last
-install.
+selects the ``live`` suite. An environment is (re)installed only when pyproject.toml
+changed since its last install.
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ def test(pytest_args: list[str]) -> None:
     print("pytest on CDKTF (.venv)", flush=True)
     run([str(cdktf), "-m", "pytest", *pytest_args], env=env)
     print("pytest on CDK Terrain (.venv-cdktn)", flush=True)
-    run([str(cdktn), "-m", "pytest", "-m", "not shared_json and not live and not cdktf_only", *pytest_args])
+    cdktn_tests = "not shared_json and not live and not cdktf_only"
+    run([str(cdktn), "-m", "pytest", "-m", cdktn_tests, *pytest_args])
 
 
 CLIS = {"cdktf": "cdktf-cli@0.21.0", "cdktn": "cdktn-cli@0.24.0"}
