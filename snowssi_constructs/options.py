@@ -14,6 +14,7 @@ settings of the shared resources. An option given explicitly wins over it.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Literal, TypedDict
@@ -127,11 +128,13 @@ def check_pipeline_options(problems: validation.Problems, options: Mapping[str, 
     """Record every problem of ``options`` (a :class:`PipelineOptions`, or whatever a
     caller passed as one) in ``problems``, each naming its option."""
     for unknown in sorted(options.keys() - OPTION_NAMES):
-        problems.add(
-            unknown,
-            "not an option of a pipeline; the options are " + ", ".join(sorted(OPTION_NAMES)),
-            wrong_type=True,
+        close = difflib.get_close_matches(unknown, OPTION_NAMES, n=1)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else "the pipeline options are " + ", ".join(sorted(OPTION_NAMES))
         )
+        problems.add(unknown, f"unexpected keyword argument; {hint}", wrong_type=True)
     get = options.get
 
     def text(prop: str, *, optional: bool = True) -> str | None:

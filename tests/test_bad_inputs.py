@@ -241,3 +241,8 @@ def test_several_bad_stack_props_come_in_one_error():
 def test_tokens_are_left_to_terraform(construct_stack):
     name = cdktf.TerraformVariable(construct_stack, "bucket", type="string").string_value
     EncryptedBucket(construct_stack, "b", bucket_name=name, kms_key_id=name)
+
+
+def test_a_misspelt_option_is_named_with_the_option_meant():
+    with pytest.raises(TypeError, match=r"^file_patern: .*did you mean 'file_pattern'\?"):
+        snowssi_stack(file_patern=".*")

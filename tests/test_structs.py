@@ -119,5 +119,5 @@ def test_the_old_buckets_option_is_a_type_error_naming_it():
         stack = SnowSSIStack(app, "snowssi", pipelines=["orders"])
         stack.add_pipeline("events", buckets={"prevent_destroy": "yes"})
 
-    with pytest.raises(TypeError, match=r"^buckets: not an option of a pipeline"):
+    with pytest.raises(TypeError, match=r"^buckets: unexpected keyword argument; the pipeline"):
         synth_app(build)

@@ -145,6 +145,6 @@ def test_a_gated_resource_the_user_adds_enables_its_feature():
     assert _features(synth_app(build)["snowssi"]) == [
         "snowflake_storage_integration_resource",
         "snowflake_stage_resource",
-        "snowflake_file_format_resource",
         "snowflake_current_role_datasource",
+        "snowflake_file_format_resource",
     ]
