@@ -18,6 +18,14 @@ it is imported before cdktf, as before the hook existed).
 import os
 import sys
 
+# Not `from typing import TYPE_CHECKING`: importing typing would cost every Python
+# process of the environment about 10 ms. Type checkers treat the name alike.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+
 OPT_OUT_ENV = "SNOWSSI_NO_STARTUP_HOOK"
 
 # The CDKTF bindings' roots import all of their submodules; the hook gives them a
@@ -38,7 +46,12 @@ class StartupFinder:
     def __init__(self) -> None:
         self.watched = {"jsii", *SHALLOW_ROOTS}
 
-    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+    def find_spec(
+        self,
+        name: str,
+        path: "Sequence[str] | None" = None,
+        target: "ModuleType | None" = None,
+    ) -> "ModuleSpec | None":
         if name not in self.watched:
             return None
         self.watched.discard(name)

@@ -598,6 +598,8 @@ def _discard_failed_kernel() -> None:
             process = candidate._process
             if process.poll() is None:
                 process.kill()
-            with contextlib.suppress(OSError):  # the node process is gone: broken pipe
-                process.stdin.close()
+            # jsii starts node with stdin=PIPE, so stdin is set; checked for the type checker.
+            if process.stdin is not None:
+                with contextlib.suppress(OSError):  # the node process is gone: broken pipe
+                    process.stdin.close()
             candidate.stop()  # waits, closes the other pipes, drops its exit hook
