@@ -27,6 +27,7 @@ from cdktf import (
     Lazy,
     LocalBackend,
     TerraformOutput,
+    TerraformResourceLifecycle,
     TerraformStack,
     TerraformVariable,
     TerraformVariableValidationConfig,
@@ -353,7 +354,9 @@ class SnowSSI(TerraformStack):
             ("inbound_stage_fully_qualified_name", inbound_stage.fully_qualified_name),
             ("outbound_stage_fully_qualified_name", outbound_stage.fully_qualified_name),
             ("stream_name", stream.name),
+            ("stream_fully_qualified_name", stream.fully_qualified_name),
             ("task_name", task.name),
+            ("task_fully_qualified_name", task.fully_qualified_name),
         ):
             TerraformOutput(self, name, value=value)
         self.add_override("moved", self.moved)
@@ -429,6 +432,7 @@ class SnowSSI(TerraformStack):
             url=f"s3://{bucket.bucket}/",
             directory="ENABLE = true, AUTO_REFRESH = true, REFRESH_ON_CREATE = true",
             depends_on=[wait],
+            lifecycle=TerraformResourceLifecycle(ignore_changes=["directory"]),
             **options,
         )
         stage.override_logical_id(id)

@@ -293,7 +293,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ]
     cells = [library, cdk_first[0]]
     if args.cdktn_python.is_file():
-        cdktn = str(args.cdktn_python)
+        # Absolute, not resolved: the programs run in other folders, and a venv is
+        # recognized by the path of its own python, not of the one it links to.
+        cdktn = str(args.cdktn_python.absolute())
         cells.append(Program("(b) cdktn: python main.py", [cdktn, str(ROOT / "main.py")]))
         cells.append(
             Program(
