@@ -292,10 +292,7 @@ def check_pipeline_props(
     :func:`~snowssi_constructs.options.check_pipeline_options`)."""
     problems.check(validation.instance_of, "naming", naming, Naming)
     for prop, value in (("database", database), ("schema", schema), ("kms_key_id", kms_key_id)):
-        if isinstance(value, str):
-            problems.check(validation.require, prop, value)
-        else:
-            problems.check(validation.string, prop, value)
+        problems.check(validation.non_empty_string, prop, value)
     problems.check(validation.string, "warehouse", warehouse, optional=True)
     problems.check(validation.instance_of, "integration", integration, S3StorageIntegration)
     problems.check(validation.instance_of, "access_role", access_role, SnowflakeAccessRole)

@@ -121,21 +121,20 @@ def preview_features(stack: TerraformStack) -> list[str]:
     """The module's features, then every other feature ``stack`` declares, sorted."""
     declared: set[str] = set()
     for construct in stack.node.find_all():
-        if isinstance(construct, TerraformResource):
-            feature = feature_of(_terraform_type(type(construct), construct))
-        elif isinstance(construct, TerraformDataSource):
-            feature = feature_of(_terraform_type(type(construct), construct), data_source=True)
-        else:
-            continue
-        if feature is not None:
-            declared.add(feature)
+        if isinstance(construct, TerraformResource | TerraformDataSource):
+            feature = feature_of(
+                _terraform_type(construct),
+                data_source=isinstance(construct, TerraformDataSource),
+            )
+            if feature is not None:
+                declared.add(feature)
     return [*MODULE_FEATURES, *sorted(declared.difference(MODULE_FEATURES))]
 
 
-def _terraform_type(cls: type, element: TerraformResource | TerraformDataSource) -> str:
+def _terraform_type(element: TerraformResource | TerraformDataSource) -> str:
     # Generated binding classes carry their type as a class constant: read it once per
     # class instead of once per resource (each read is a call into the jsii kernel).
-    constant = _type_constant(cls)
+    constant = _type_constant(type(element))
     return constant if constant is not None else element.terraform_resource_type
 
 

@@ -52,19 +52,22 @@ def stage(**props: Any) -> None:
     ExternalStage(stack(), "s", **{**base, **props})
 
 
+INTEGRATION_PROPS: dict[str, Any] = {"name": "SI", "role_arn": ROLE_ARN}
+ROLE_PROPS: dict[str, Any] = {
+    "role_name": "snowssi",
+    "policy_name": "snowssi",
+    "snowflake_user_arn": USER_ARN,
+    "external_id": "ABC_SFCRole=1_x",
+    "kms_key_arn": KEY_ARN,
+}
+
+
 def integration(**props: Any) -> None:
-    S3StorageIntegration(stack(), "i", **{"name": "SI", "role_arn": ROLE_ARN, **props})
+    S3StorageIntegration(stack(), "i", **{**INTEGRATION_PROPS, **props})
 
 
 def role(**props: Any) -> None:
-    base = {
-        "role_name": "snowssi",
-        "policy_name": "snowssi",
-        "snowflake_user_arn": USER_ARN,
-        "external_id": "ABC_SFCRole=1_x",
-        "kms_key_arn": KEY_ARN,
-    }
-    SnowflakeAccessRole(stack(), "r", **{**base, **props})
+    SnowflakeAccessRole(stack(), "r", **{**ROLE_PROPS, **props})
 
 
 def key(**props: Any) -> None:
@@ -79,18 +82,9 @@ def pipeline(**props: Any) -> None:
         "schema": "S",
         "warehouse": "WH",
         "kms_key_id": KEY_ARN,
-        "integration": S3StorageIntegration(scope, "i", name="SI", role_arn=ROLE_ARN),
-        "access_role": None,
+        "integration": S3StorageIntegration(scope, "i", **INTEGRATION_PROPS),
+        "access_role": SnowflakeAccessRole(scope, "r", **ROLE_PROPS),
     }
-    base["access_role"] = SnowflakeAccessRole(
-        scope,
-        "r",
-        role_name="snowssi",
-        policy_name="snowssi",
-        snowflake_user_arn=USER_ARN,
-        external_id="x",
-        kms_key_arn=KEY_ARN,
-    )
     SnowSSIPipeline(scope, "p", **{**base, **props})
 
 
