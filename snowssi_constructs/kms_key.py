@@ -63,13 +63,12 @@ class PipelineKey(Construct):
             if alias_name is not None:
                 problems.check(validation.kms_alias_name, "alias_name", alias_name)
         policy = None
+        # The checks above made both required when key_policy; the test narrows the types.
         if key_policy and account_id is not None and user_role_name is not None:
-            account = account_id
-            role_name = user_role_name
-            root = f"arn:aws:iam::{account}:root"
+            root = f"arn:aws:iam::{account_id}:root"
             # Fn.format, not an f-string: a function token inside a string inside
             # Fn.jsonencode would be escaped by cdktf.
-            role = Fn.format("arn:aws:iam::%s:role/%s", [account, role_name])
+            role = Fn.format("arn:aws:iam::%s:role/%s", [account_id, user_role_name])
             policy = Fn.jsonencode(
                 {
                     "Version": "2012-10-17",
