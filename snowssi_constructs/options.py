@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, Literal, TypedDict
+from typing import TYPE_CHECKING, Final, Literal, TypedDict, get_args
 
 from . import validation
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .pipeline import SnowSSIPipeline
 
 Processing = Literal["copy_stage", "consume_stream"]
-PROCESSING_MODES: Final = ("copy_stage", "consume_stream")
+PROCESSING_MODES: Final[tuple[str, ...]] = get_args(Processing)
 SqlStatement = str | Callable[["SnowSSIPipeline"], str]
 # A Snowflake task schedule in minutes: at most 8 days (11,520 minutes).
 MAX_SCHEDULE_MINUTES: Final = 11_520
