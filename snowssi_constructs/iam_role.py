@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Any
 
 from constructs import Construct
 
 from . import validation
 from ._addresses import pin
+from ._attributes import resource_attribute
 from ._flavour import aws, cdktf
 from ._lazy import lazy_string
 from .s3_bucket import EncryptedBucket
@@ -134,15 +134,11 @@ class SnowflakeAccessRole(Construct):
             ],
         }
 
-    # Attributes are cached: each read is a call into the jsii kernel, and a stack of
-    # many pipelines reads them thousands of times.
-    @cached_property
-    def role_arn(self) -> str:
-        return self.role.arn
+    role_arn = resource_attribute("role.arn")
+    """The role's ARN."""
 
-    @cached_property
-    def role_name(self) -> str:
-        return self.role.name
+    role_name = resource_attribute("role.name")
+    """The role's name."""
 
     def _render_policy(self) -> str:
         return Fn.jsonencode(self.policy_document)

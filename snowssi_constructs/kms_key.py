@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from constructs import Construct
 
 from . import validation
 from ._addresses import pin
+from ._attributes import resource_attribute
 from ._flavour import aws, cdktf
 
 Fn = cdktf.Fn
@@ -110,12 +109,8 @@ class PipelineKey(Construct):
             )
             pin(self.alias, id)
 
-    # Attributes are cached: each read is a call into the jsii kernel, and a stack of
-    # many pipelines reads them thousands of times.
-    @cached_property
-    def key_id(self) -> str:
-        return self.key.key_id
+    key_id = resource_attribute("key.key_id")
+    """The key's id."""
 
-    @cached_property
-    def key_arn(self) -> str:
-        return self.key.arn
+    key_arn = resource_attribute("key.arn")
+    """The key's ARN."""

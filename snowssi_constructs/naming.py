@@ -52,9 +52,3 @@ class Naming:
         if is_token(self.suffix):
             return None
         return f"{prefix}{self.suffix.replace('_', '-')}".lower()
-
-    def literal_snowflake(self, prefix: str) -> str | None:
-        """The value :meth:`snowflake` evaluates to, when the suffix is known in Python."""
-        if is_token(self.suffix):
-            return None
-        return f"{prefix}{self.suffix.replace('-', '_')}".upper()

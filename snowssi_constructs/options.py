@@ -1,15 +1,16 @@
-"""The options of a pipeline, defined once, and the ``hardened`` preset.
+"""The options of a pipeline and of the shared resources, resolved once.
 
-:class:`PipelineOptions` is the one definition of what a pipeline can be told. The
-stack takes these options as flat keywords (``SnowSSIStack(app, "snowssi",
-file_pattern=...)``) and hands them to every pipeline it creates; ``add_pipeline`` and
-``SnowSSIPipeline`` take the same keywords. All three are typed with
-``**options: Unpack[PipelineOptions]``, so a type checker catches a misspelt or
-mistyped option in a user's program, and :func:`check_pipeline_options` catches it at
-run time, naming the option.
+:class:`PipelineOptions` is what a user can tell a pipeline, as keywords: the stack takes
+them flat (``SnowSSIStack(app, "snowssi", file_pattern=...)``) for every pipeline it
+creates, and ``add_pipeline`` and ``SnowSSIPipeline`` take the same. All three are typed
+``**options: Unpack[PipelineOptions]``, so a type checker catches a misspelt or mistyped
+option, and resolution catches it at run time, naming the option.
 
-The ``hardened=True`` preset is :data:`HARDENED`: the pipeline options it sets and the
-settings of the shared resources. An option given explicitly wins over it.
+Resolution lays the user's values over a preset over the defaults, once, into a frozen
+value that the constructs read by attribute: :class:`PipelineSettings` for a pipeline,
+:class:`SharedSettings` for the resources every pipeline shares. Both resolve through the
+same :meth:`Settings.resolve`; the ``hardened=True`` preset, :data:`HARDENED`, holds a
+layer for each.
 """
 
 from __future__ import annotations
@@ -17,86 +18,251 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, Literal, TypedDict, get_args
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Final,
+    Literal,
+    Protocol,
+    Self,
+    TypedDict,
+    get_args,
+)
 
 from . import validation
 
 if TYPE_CHECKING:
-    from .pipeline import SnowSSIPipeline
+    from ._flavour import snowflake
+    from .s3_bucket import EncryptedBucket
+    from .stage import ExternalStage
 
 Processing = Literal["copy_stage", "consume_stream"]
 PROCESSING_MODES: Final[tuple[str, ...]] = get_args(Processing)
-SqlStatement = str | Callable[["SnowSSIPipeline"], str]
 # A Snowflake task schedule in minutes: at most 8 days (11,520 minutes).
 MAX_SCHEDULE_MINUTES: Final = 11_520
 
 
+class SqlContext(Protocol):
+    """What a ``sql_statement`` function receives: the pipeline, before its task exists.
+
+    A :class:`~snowssi_constructs.SnowSSIPipeline` is one; annotate a SQL function's
+    parameter with this type.
+    """
+
+    @property
+    def pipeline_name(self) -> str | None:
+        """The pipeline's name (``None`` for the original's single pipeline)."""
+
+    @property
+    def inbound_bucket(self) -> EncryptedBucket:
+        """The bucket files land in."""
+
+    @property
+    def outbound_bucket(self) -> EncryptedBucket:
+        """The bucket files are copied to."""
+
+    @property
+    def inbound_stage(self) -> ExternalStage:
+        """The stage on the inbound bucket."""
+
+    @property
+    def outbound_stage(self) -> ExternalStage:
+        """The stage on the outbound bucket."""
+
+    @property
+    def stream(self) -> snowflake.stream_on_directory_table.StreamOnDirectoryTable:
+        """The stream on the inbound stage's directory table."""
+
+    def copy_stage_sql(self) -> str:
+        """The default statement: copy the inbound stage to the outbound stage."""
+
+
+SqlStatement = str | Callable[[SqlContext], str]
+
+
 class PipelineOptions(TypedDict, total=False):
-    """What one pipeline can be told; every key is optional (see :data:`DEFAULTS`)."""
+    """What one pipeline can be told; every key is optional.
+
+    Each key means what the attribute of the same name of :class:`PipelineSettings`
+    means, and defaults to it.
+    """
 
     processing: Processing
+    sql_statement: SqlStatement | None
+    file_pattern: str | None
+    notification_channel_arn: str | None
+    refresh_schedule_minutes: int | None
+    force_destroy: bool
+    prevent_destroy: bool
+    noncurrent_version_expiration_days: int | None
+    abort_incomplete_multipart_upload_days: int | None
+    outbound_baseline_access: bool
+    serverless_initial_size: str
+    serverless_schedule_minutes: int
+
+
+class SharedOptions(TypedDict, total=False):
+    """The settings of the shared resources that a preset can set."""
+
+    kms_key_policy: bool
+    kms_deletion_window_days: int | None
+    warehouse_auto_suspend: int | None
+    warehouse_auto_resume: bool | None
+
+
+class Settings:
+    """A frozen value resolved from layers of options (see :meth:`resolve`)."""
+
+    # Set by @dataclass on each subclass: the settings' names.
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+    # What an error calls the settings, when it lists them.
+    described_as: ClassVar[str] = "settings"
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **settings: Any) -> None: ...
+
+    @classmethod
+    def resolve(cls, *layers: Mapping[str, object]) -> Self:
+        """The defaults overlaid with ``layers`` in order (the last one wins).
+
+        A key that is not a setting is a ``TypeError`` naming it (with the closest
+        setting's name), reported with every problem of the values in one error.
+        """
+        merged: dict[str, Any] = {}
+        for layer in layers:
+            merged.update(layer)
+        names = list(cls.__dataclass_fields__)
+        with validation.Problems(cls.__name__) as problems:
+            for unknown in sorted(merged.keys() - set(names)):
+                del merged[unknown]
+                close = difflib.get_close_matches(unknown, names, n=1)
+                listed = ", ".join(sorted(names))
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"the {cls.described_as} are {listed}"
+                )
+                problems.add(unknown, f"unexpected keyword argument; {hint}", wrong_type=True)
+            resolved = cls(**merged)
+        return resolved
+
+    def updated(self, *layers: Mapping[str, object]) -> Self:
+        """These settings overlaid with ``layers``, resolved again."""
+        return self.resolve(vars(self), *layers)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PipelineSettings(Settings):
+    """One pipeline's resolved options; checked when created, each error naming its option."""
+
+    described_as: ClassVar[str] = "pipeline options"
+
+    processing: Processing = "copy_stage"
     """``"copy_stage"`` (the original: copy the whole inbound stage on every trigger)
     or ``"consume_stream"`` (copy only the files the stream reports as new, recording
     them in a processed-files table in the same transaction, which consumes the
     stream)."""
-    sql_statement: SqlStatement | None
-    """The task's SQL, or a function of the pipeline returning it; overrides
-    ``processing`` and ``file_pattern``."""
-    file_pattern: str | None
+    sql_statement: SqlStatement | None = None
+    """The task's SQL, or a function of the pipeline (:class:`SqlContext`) returning it;
+    overrides ``processing`` and ``file_pattern``."""
+    file_pattern: str | None = None
     """Only files whose path matches are copied: a regular expression in the POSIX
     dialect Snowflake runs."""
-    notification_channel_arn: str | None
+    notification_channel_arn: str | None = None
     """The inbound stage's SQS notification channel; the inbound bucket sends
     object-created and object-removed events to it (auto-refresh)."""
-    refresh_schedule_minutes: int | None
+    refresh_schedule_minutes: int | None = None
     """Without a channel, a task refreshes the inbound stage on this schedule."""
-    force_destroy: bool
+    force_destroy: bool = True
     """``force_destroy`` on both buckets (True in the original)."""
-    prevent_destroy: bool
+    prevent_destroy: bool = False
     """``lifecycle { prevent_destroy = true }`` on both buckets."""
-    noncurrent_version_expiration_days: int | None
+    noncurrent_version_expiration_days: int | None = None
     """Expire noncurrent object versions after this many days."""
-    abort_incomplete_multipart_upload_days: int | None
+    abort_incomplete_multipart_upload_days: int | None = None
     """Abort multipart uploads left incomplete this many days."""
-    outbound_baseline_access: bool
+    outbound_baseline_access: bool = False
     """Grant Snowflake's documented baseline on the outbound bucket
     (``s3:GetBucketLocation``, ``s3:GetObject``, ``s3:GetObjectVersion`` besides list,
     put and delete)."""
-    serverless_initial_size: str
+    serverless_initial_size: str = "XSMALL"
     """Initial size of a serverless task's compute, at most XXLARGE."""
-    serverless_schedule_minutes: int
+    serverless_schedule_minutes: int = 1
     """How often a serverless task checks its stream (provider 2.10.1 cannot start a
     serverless task that only has a ``WHEN``)."""
 
+    def __post_init__(self) -> None:
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.choice, "processing", self.processing, PROCESSING_MODES)
+            statement = self.sql_statement
+            text = None if callable(statement) else _text(problems, "sql_statement", statement)
+            if text is not None:
+                problems.check(validation.require, "sql_statement", text)
+            if (pattern := _text(problems, "file_pattern", self.file_pattern)) is not None:
+                problems.check(validation.snowflake_pattern, "file_pattern", pattern)
+            channel = _text(problems, "notification_channel_arn", self.notification_channel_arn)
+            if channel is not None:
+                problems.check(validation.sqs_queue_arn, "notification_channel_arn", channel)
+            size = _text(problems, "serverless_initial_size", self.serverless_initial_size, False)
+            if size is not None:
+                problems.check(validation.serverless_task_size, "serverless_initial_size", size)
+            for prop in ("force_destroy", "prevent_destroy", "outbound_baseline_access"):
+                problems.check(validation.boolean, prop, getattr(self, prop))
+            for prop, maximum in (
+                ("refresh_schedule_minutes", MAX_SCHEDULE_MINUTES),
+                ("noncurrent_version_expiration_days", None),
+                ("abort_incomplete_multipart_upload_days", None),
+            ):
+                problems.check(
+                    validation.integer,
+                    prop,
+                    getattr(self, prop),
+                    optional=True,
+                    minimum=1,
+                    maximum=maximum,
+                )
+            problems.check(
+                validation.integer,
+                "serverless_schedule_minutes",
+                self.serverless_schedule_minutes,
+                minimum=1,
+                maximum=MAX_SCHEDULE_MINUTES,
+            )
 
-OPTION_NAMES: Final = frozenset(PipelineOptions.__annotations__)
 
-DEFAULTS: Final[PipelineOptions] = {
-    "processing": "copy_stage",
-    "sql_statement": None,
-    "file_pattern": None,
-    "notification_channel_arn": None,
-    "refresh_schedule_minutes": None,
-    "force_destroy": True,
-    "prevent_destroy": False,
-    "noncurrent_version_expiration_days": None,
-    "abort_incomplete_multipart_upload_days": None,
-    "outbound_baseline_access": False,
-    "serverless_initial_size": "XSMALL",
-    "serverless_schedule_minutes": 1,
-}
+def _text(
+    problems: validation.Problems, prop: str, value: object, optional: bool = True
+) -> str | None:
+    """``value`` when it is a str to check further; a value of another type is recorded."""
+    problems.check(validation.string, prop, value, optional=optional)
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SharedSettings(Settings):
+    """The resolved settings of the resources every pipeline of a stack shares.
+
+    The stack checks each where the user gives it (they are its props).
+    """
+
+    kms_key_policy: bool = False
+    """Attach a key policy and an alias to the KMS key."""
+    kms_deletion_window_days: int | None = None
+    """Days (7 to 30) a scheduled deletion of the KMS key waits."""
+    warehouse_auto_suspend: int | None = None
+    """Seconds of inactivity before the warehouse suspends."""
+    warehouse_auto_resume: bool | None = None
+    """Whether the warehouse resumes when a statement needs it."""
 
 
 @dataclass(frozen=True)
 class Hardening:
-    """What ``hardened=True`` sets: pipeline options, and the shared resources'
-    settings (each can also be set alone)."""
+    """A preset: a layer of pipeline options and one of shared settings."""
 
     pipeline: PipelineOptions = field(default_factory=lambda: PipelineOptions())
-    kms_key_policy: bool = False
-    kms_deletion_window_days: int | None = None
-    warehouse_auto_suspend: int | None = None
-    warehouse_auto_resume: bool | None = None
+    shared: SharedOptions = field(default_factory=lambda: SharedOptions())
 
 
 HARDENED: Final = Hardening(
@@ -109,71 +275,11 @@ HARDENED: Final = Hardening(
         "abort_incomplete_multipart_upload_days": 7,
         "outbound_baseline_access": True,
     },
-    kms_key_policy=True,
-    kms_deletion_window_days=30,
-    warehouse_auto_suspend=60,
-    warehouse_auto_resume=True,
+    shared={
+        "kms_key_policy": True,
+        "kms_deletion_window_days": 30,
+        "warehouse_auto_suspend": 60,
+        "warehouse_auto_resume": True,
+    },
 )
-
-
-def resolve(*layers: PipelineOptions) -> PipelineOptions:
-    """:data:`DEFAULTS` overlaid with ``layers`` in order (the last one wins)."""
-    resolved: PipelineOptions = {**DEFAULTS}
-    for layer in layers:
-        resolved.update(layer)
-    return resolved
-
-
-def check_pipeline_options(problems: validation.Problems, options: Mapping[str, object]) -> None:
-    """Record every problem of ``options`` (a :class:`PipelineOptions`, or whatever a
-    caller passed as one) in ``problems``, each naming its option."""
-    for unknown in sorted(options.keys() - OPTION_NAMES):
-        close = difflib.get_close_matches(unknown, OPTION_NAMES, n=1)
-        hint = (
-            f"did you mean {close[0]!r}?"
-            if close
-            else "the pipeline options are " + ", ".join(sorted(OPTION_NAMES))
-        )
-        problems.add(unknown, f"unexpected keyword argument; {hint}", wrong_type=True)
-    get = options.get
-
-    def text(prop: str, *, optional: bool = True) -> str | None:
-        # The option as a str, or None when it is absent, None where None is allowed,
-        # or of another type (recorded).
-        value = get(prop)
-        if isinstance(value, str) or (value is None and optional):
-            return value
-        problems.check(validation.string, prop, value)
-        return None
-
-    if "processing" in options:
-        problems.check(validation.choice, "processing", get("processing"), PROCESSING_MODES)
-    if not callable(get("sql_statement")) and (statement := text("sql_statement")) is not None:
-        problems.check(validation.require, "sql_statement", statement)
-    if (pattern := text("file_pattern")) is not None:
-        problems.check(validation.snowflake_pattern, "file_pattern", pattern)
-    if (channel := text("notification_channel_arn")) is not None:
-        problems.check(validation.sqs_queue_arn, "notification_channel_arn", channel)
-    if "serverless_initial_size" in options:
-        size = text("serverless_initial_size", optional=False)
-        if size is not None:
-            problems.check(validation.serverless_task_size, "serverless_initial_size", size)
-    for prop in ("force_destroy", "prevent_destroy", "outbound_baseline_access"):
-        if prop in options:
-            problems.check(validation.boolean, prop, get(prop))
-    for prop, maximum in (
-        ("refresh_schedule_minutes", MAX_SCHEDULE_MINUTES),
-        ("noncurrent_version_expiration_days", None),
-        ("abort_incomplete_multipart_upload_days", None),
-    ):
-        problems.check(
-            validation.integer, prop, get(prop), optional=True, minimum=1, maximum=maximum
-        )
-    if "serverless_schedule_minutes" in options:
-        problems.check(
-            validation.integer,
-            "serverless_schedule_minutes",
-            get("serverless_schedule_minutes"),
-            minimum=1,
-            maximum=MAX_SCHEDULE_MINUTES,
-        )
+"""What ``hardened=True`` sets; an option given explicitly wins over it."""

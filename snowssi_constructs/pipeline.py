@@ -11,13 +11,12 @@ from typing import Unpack
 
 from constructs import Construct
 
-from . import options as pipeline_options
 from . import validation
 from ._addresses import pin
 from ._flavour import snowflake
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming
-from .options import PipelineOptions, Processing, SqlStatement
+from .options import PipelineOptions, PipelineSettings, Processing, SqlContext, SqlStatement
 from .s3_bucket import EncryptedBucket
 from .stage import ExternalStage
 from .storage_integration import S3StorageIntegration
@@ -28,7 +27,13 @@ TableColumn = snowflake.table.TableColumn
 Task = snowflake.task.Task
 TaskSchedule = snowflake.task.TaskSchedule
 
-__all__ = ["DIRECTORY_COLUMNS", "Processing", "SnowSSIPipeline", "SqlStatement"]
+__all__ = [
+    "DIRECTORY_COLUMNS",
+    "Processing",
+    "SnowSSIPipeline",
+    "SqlContext",
+    "SqlStatement",
+]
 
 _PIPELINE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 # Directory-table columns copied into the processed-files table.
@@ -58,13 +63,12 @@ class SnowSSIPipeline(Construct):
     :param name: ``None`` for the original's single pipeline (its names, addresses and
         ``moved`` blocks); otherwise a short lowercase name (``orders``) that prefixes
         every name and address of this pipeline.
-    :param options: the pipeline's options, :class:`~snowssi_constructs.options.PipelineOptions`
-        (the same keywords the stack takes): ``processing``, ``sql_statement``,
-        ``file_pattern``, ``notification_channel_arn``, ``refresh_schedule_minutes``,
-        ``force_destroy``, ``prevent_destroy``, ``noncurrent_version_expiration_days``,
-        ``abort_incomplete_multipart_upload_days``, ``outbound_baseline_access``,
-        ``serverless_initial_size`` and ``serverless_schedule_minutes``; each not given
-        takes its default (``options.DEFAULTS``).
+    :param settings: the pipeline's resolved options
+        (:class:`~snowssi_constructs.options.PipelineSettings`), as the stack passes
+        them; or give ``options`` instead.
+    :param options: the pipeline's options as keywords,
+        :class:`~snowssi_constructs.options.PipelineOptions` (the same keywords the stack
+        takes), resolved over the defaults; not together with ``settings``.
 
     A serverless task (``warehouse=None``) also runs every ``serverless_schedule_minutes``:
     Snowflake needs ``TARGET_COMPLETION_INTERVAL`` to start a serverless task that only
@@ -86,6 +90,7 @@ class SnowSSIPipeline(Construct):
         integration: S3StorageIntegration,
         access_role: SnowflakeAccessRole,
         name: str | None = None,
+        settings: PipelineSettings | None = None,
         **options: Unpack[PipelineOptions],
     ) -> None:
         super().__init__(scope, id)
@@ -101,20 +106,17 @@ class SnowSSIPipeline(Construct):
                 access_role=access_role,
                 name=name,
             )
-            pipeline_options.check_pipeline_options(problems, options)
-        settings = pipeline_options.resolve(options)
-        processing = settings["processing"]
-        sql_statement = settings["sql_statement"]
-        notification_channel_arn = settings["notification_channel_arn"]
-        refresh_schedule_minutes = settings["refresh_schedule_minutes"]
+            if settings is None:
+                # Last in the block: a bad option joins the problems above.
+                settings = PipelineSettings.resolve(options)
+            else:
+                problems.check(validation.instance_of, "settings", settings, PipelineSettings)
+                if options:
+                    problems.add("settings", "give either settings or option keywords, not both")
 
         self.pipeline_name = name
-        self._database = database
-        self._schema = schema
+        self.settings = settings
         self._warehouse = warehouse
-        self._serverless_initial_size = settings["serverless_initial_size"].upper()
-        self._serverless_schedule_minutes = settings["serverless_schedule_minutes"]
-        self._file_pattern = settings["file_pattern"]
         address = _Addresses(name)
         sf_prefix = f"{name.upper()}_" if name else ""
         aws_prefix = f"{name.replace('_', '-')}-" if name else ""
@@ -123,28 +125,26 @@ class SnowSSIPipeline(Construct):
             if literal is not None:
                 validation.bucket_name("name_suffix", literal)
 
-        def bucket(side: str, notification_queue_arn: str | None = None) -> EncryptedBucket:
+        def bucket(side: str, notification_channel_arn: str | None = None) -> EncryptedBucket:
             return EncryptedBucket(
                 self,
                 address(f"{side}_bucket"),
                 bucket_name=naming.aws(f"{aws_prefix}{side}-bucket-"),
                 kms_key_id=kms_key_id,
-                force_destroy=settings["force_destroy"],
-                prevent_destroy=settings["prevent_destroy"],
-                noncurrent_version_expiration_days=settings["noncurrent_version_expiration_days"],
-                abort_incomplete_multipart_upload_days=settings[
-                    "abort_incomplete_multipart_upload_days"
-                ],
-                notification_queue_arn=notification_queue_arn,
+                force_destroy=settings.force_destroy,
+                prevent_destroy=settings.prevent_destroy,
+                noncurrent_version_expiration_days=settings.noncurrent_version_expiration_days,
+                abort_incomplete_multipart_upload_days=settings.abort_incomplete_multipart_upload_days,
+                notification_channel_arn=notification_channel_arn,
                 moved_from_module=None if name else f"{side}_bucket",
             )
 
-        self.inbound_bucket = bucket("inbound", notification_channel_arn)
+        self.inbound_bucket = bucket("inbound", settings.notification_channel_arn)
         self.outbound_bucket = bucket("outbound")
         integration.allow(self.inbound_bucket)
         integration.allow(self.outbound_bucket)
         access_role.grant_read(self.inbound_bucket)
-        access_role.grant_write(self.outbound_bucket, baseline=settings["outbound_baseline_access"])
+        access_role.grant_write(self.outbound_bucket, baseline=settings.outbound_baseline_access)
 
         def stage(side: str, url: str) -> ExternalStage:
             return ExternalStage(
@@ -172,7 +172,8 @@ class SnowSSIPipeline(Construct):
         pin(self.stream, address("inbound_stream"))
 
         self.processed_files: Table | None = None
-        if sql_statement is None and processing == "consume_stream":
+        sql_statement = settings.sql_statement
+        if sql_statement is None and settings.processing == "consume_stream":
             self.processed_files = Table(
                 self,
                 "processed_files",
@@ -211,7 +212,8 @@ class SnowSSIPipeline(Construct):
         pin(self.task, address("task"))
 
         self.refresh_task: Task | None = None
-        if refresh_schedule_minutes is not None and notification_channel_arn is None:
+        refresh_schedule_minutes = settings.refresh_schedule_minutes
+        if refresh_schedule_minutes is not None and settings.notification_channel_arn is None:
             self.refresh_task = Task(
                 self,
                 "refresh_task",
@@ -229,7 +231,8 @@ class SnowSSIPipeline(Construct):
     def copy_stage_sql(self) -> str:
         """The original's statement: copy every file of the inbound stage (optionally
         only those matching ``file_pattern``) to the outbound stage."""
-        pattern = f" PATTERN = '{_sql_literal(self._file_pattern)}'" if self._file_pattern else ""
+        file_pattern = self.settings.file_pattern
+        pattern = f" PATTERN = '{_sql_literal(file_pattern)}'" if file_pattern else ""
         return (
             f"COPY FILES INTO @{self.outbound_stage.fully_qualified_name} "
             f"FROM @{self.inbound_stage.fully_qualified_name}{pattern};"
@@ -248,8 +251,8 @@ class SnowSSIPipeline(Construct):
         inbound = self.inbound_stage.fully_qualified_name
         columns = ", ".join(col for col, _ in DIRECTORY_COLUMNS)
         new_files = f"FROM {stream} WHERE METADATA$ACTION = 'INSERT'"
-        if self._file_pattern:
-            new_files += f" AND RLIKE(RELATIVE_PATH, '{_sql_literal(self._file_pattern)}')"
+        if self.settings.file_pattern:
+            new_files += f" AND RLIKE(RELATIVE_PATH, '{_sql_literal(self.settings.file_pattern)}')"
         return "\n".join(
             [
                 "BEGIN",
@@ -270,10 +273,12 @@ class SnowSSIPipeline(Construct):
         # cannot be started with provider 2.10.1.
         if self._warehouse is not None:
             return None
-        return TaskSchedule(minutes=self._serverless_schedule_minutes)
+        return TaskSchedule(minutes=self.settings.serverless_schedule_minutes)
 
     def _serverless_size(self) -> str | None:
-        return self._serverless_initial_size if self._warehouse is None else None
+        if self._warehouse is not None:
+            return None
+        return self.settings.serverless_initial_size.upper()
 
 
 def check_pipeline_props(

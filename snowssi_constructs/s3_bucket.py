@@ -9,6 +9,7 @@ from constructs import Construct
 
 from . import validation
 from ._addresses import move_from, pin
+from ._attributes import resource_attribute
 from ._flavour import aws, cdktf
 
 # The two long binding module names, shortened for the aliases below.
@@ -76,7 +77,7 @@ class EncryptedBucket(Construct):
         many days after they become noncurrent (adds a lifecycle configuration).
     :param abort_incomplete_multipart_upload_days: abort multipart uploads left
         incomplete this many days (adds a lifecycle configuration).
-    :param notification_queue_arn: send ``s3:ObjectCreated:*`` and ``s3:ObjectRemoved:*``
+    :param notification_channel_arn: send ``s3:ObjectCreated:*`` and ``s3:ObjectRemoved:*``
         events to this SQS queue, for example a Snowflake stage's directory notification
         channel (auto-refresh then sees new and deleted files).
     :param moved_from_module: the name of a module call of the HCL module whose S3
@@ -95,7 +96,7 @@ class EncryptedBucket(Construct):
         prevent_destroy: bool = False,
         noncurrent_version_expiration_days: int | None = None,
         abort_incomplete_multipart_upload_days: int | None = None,
-        notification_queue_arn: str | None = None,
+        notification_channel_arn: str | None = None,
         moved_from_module: str | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -110,9 +111,9 @@ class EncryptedBucket(Construct):
                 ("abort_incomplete_multipart_upload_days", abort_incomplete_multipart_upload_days),
             ):
                 problems.check(validation.integer, prop, days, optional=True, minimum=1)
-            if notification_queue_arn is not None:
+            if notification_channel_arn is not None:
                 problems.check(
-                    validation.sqs_queue_arn, "notification_queue_arn", notification_queue_arn
+                    validation.sqs_queue_arn, "notification_channel_arn", notification_channel_arn
                 )
             if moved_from_module is not None:
                 problems.check(validation.terraform_name, "moved_from_module", moved_from_module)
@@ -187,35 +188,27 @@ class EncryptedBucket(Construct):
             pin(self.lifecycle_configuration, id)
 
         self.notification: S3BucketNotification | None = None
-        if notification_queue_arn is not None:
+        if notification_channel_arn is not None:
             self.notification = S3BucketNotification(
                 self,
                 "notification",
                 bucket=bucket_id,
                 queue=[
                     S3BucketNotificationQueue(
-                        queue_arn=notification_queue_arn, events=list(NOTIFICATION_EVENTS)
+                        queue_arn=notification_channel_arn, events=list(NOTIFICATION_EVENTS)
                     )
                 ],
             )
             pin(self.notification, id)
 
-    # Attributes are cached: each read is a call into the jsii kernel, and a stack of
-    # many pipelines reads them thousands of times.
-    @cached_property
-    def bucket_name(self) -> str:
-        """The bucket's name (the original module's ``bucket`` output)."""
-        return self.bucket.bucket
+    bucket_name = resource_attribute("bucket.bucket")
+    """The bucket's name (the original module's ``bucket`` output)."""
 
-    @cached_property
-    def bucket_arn(self) -> str:
-        """The bucket's ARN (the original module's ``arn`` output)."""
-        return self.bucket.arn
+    bucket_arn = resource_attribute("bucket.arn")
+    """The bucket's ARN (the original module's ``arn`` output)."""
 
-    @cached_property
-    def bucket_id(self) -> str:
-        """The bucket's Terraform id (its name)."""
-        return self.bucket.id
+    bucket_id = resource_attribute("bucket.id")
+    """The bucket's Terraform id (its name)."""
 
     @cached_property
     def s3_url(self) -> str:

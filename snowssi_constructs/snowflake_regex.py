@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Backslash sequences Snowflake documents on top of POSIX ERE.
-PERL_CLASSES = frozenset("dDsSwWbB")
 # Letters whose escape Python reads as something Snowflake lacks.
 _UNSUPPORTED_ESCAPES = {
     "A": "the start-of-string anchor \\A (use ^)",

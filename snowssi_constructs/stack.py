@@ -14,7 +14,13 @@ from ._flavour import aws, cdktf, random_provider, snowflake
 from .iam_role import SnowflakeAccessRole
 from .kms_key import PipelineKey
 from .naming import Naming
-from .options import HARDENED, PipelineOptions, check_pipeline_options
+from .options import (
+    HARDENED,
+    Hardening,
+    PipelineOptions,
+    PipelineSettings,
+    SharedSettings,
+)
 from .pipeline import SnowSSIPipeline, check_pipeline_name
 from .providers import REQUIRED_VERSION, ProviderVersions, configure_providers, pin_versions
 from .storage_integration import S3StorageIntegration
@@ -140,7 +146,9 @@ class SnowSSIStack(TerraformStack):
             problems.check(
                 validation.instance_of, "s3_backend", s3_backend, S3StateBackend, optional=True
             )
-            if backend is not None and not callable(backend):
+            # Checked as given, whatever the annotation says: not every caller is typed.
+            given_backend: object = backend
+            if given_backend is not None and not callable(given_backend):
                 problems.add(
                     "backend",
                     f"expected a function of the stack returning a cdktf backend, got {backend!r}",
@@ -148,25 +156,25 @@ class SnowSSIStack(TerraformStack):
                 )
             if s3_backend is not None and backend is not None:
                 problems.add("backend", "give either s3_backend or backend, not both")
-            check_pipeline_options(problems, options)
+            # The hardened preset and the user's values, resolved once; an option given
+            # explicitly wins. Last in the block: a bad option joins the problems above.
+            preset = HARDENED if hardened else Hardening()
+            given_shared = {
+                prop: value
+                for prop, value in (
+                    ("kms_key_policy", kms_key_policy),
+                    ("kms_deletion_window_days", kms_deletion_window_days),
+                    ("warehouse_auto_suspend", warehouse_auto_suspend),
+                    ("warehouse_auto_resume", warehouse_auto_resume),
+                )
+                if value is not None
+            }
+            shared = SharedSettings.resolve(preset.shared, given_shared)
+            self.pipeline_settings = PipelineSettings.resolve(preset.pipeline, options)
 
-        # The hardened preset, applied here and nowhere else: what it sets is the
-        # default, and an option given explicitly wins.
-        preset = HARDENED if hardened else None
         self.hardened = hardened
+        self.shared_settings = shared
         self._outputs = outputs
-        self._pipeline_options: PipelineOptions = {
-            **(preset.pipeline if preset is not None else {}),
-            **options,
-        }
-        if preset is not None:
-            kms_key_policy = preset.kms_key_policy if kms_key_policy is None else kms_key_policy
-            if kms_deletion_window_days is None:
-                kms_deletion_window_days = preset.kms_deletion_window_days
-            if warehouse_auto_suspend is None:
-                warehouse_auto_suspend = preset.warehouse_auto_suspend
-            if warehouse_auto_resume is None:
-                warehouse_auto_resume = preset.warehouse_auto_resume
 
         # Terraform settings, variables and providers.
         pin_versions(self, required_version=required_version, versions=provider_versions)
@@ -189,8 +197,8 @@ class SnowSSIStack(TerraformStack):
             name=naming.snowflake("WAREHOUSE_"),
             warehouse_size=warehouse_size or self.variables.warehouse_size,
             initially_suspended=True,
-            auto_suspend=warehouse_auto_suspend,
-            auto_resume=_bool_to_str(warehouse_auto_resume),
+            auto_suspend=shared.warehouse_auto_suspend,
+            auto_resume=_bool_to_str(shared.warehouse_auto_resume),
         )
         self.database = Database(self, "database", name=naming.snowflake("DATABASE_"))
         self.schema = Schema(
@@ -202,8 +210,8 @@ class SnowSSIStack(TerraformStack):
         self.kms_key = PipelineKey(
             self,
             "kms_key",
-            key_policy=bool(kms_key_policy),
-            deletion_window_days=kms_deletion_window_days,
+            key_policy=shared.kms_key_policy,
+            deletion_window_days=shared.kms_deletion_window_days,
             account_id=account_id,
             user_role_name=naming.aws_nestable("role-"),
             alias_name=naming.aws("alias/snowssi-"),
@@ -241,11 +249,10 @@ class SnowSSIStack(TerraformStack):
         storage integration and role. ``options`` (the same keywords as the stack's
         pipeline options) override the stack's for this pipeline; ``name=None`` is the
         original's pipeline."""
-        if name in self.pipelines:
-            raise validation.error_for(
-                [validation.Problem("name", f"the stack already has a pipeline named {name!r}")]
-            )
-        pipeline_settings: PipelineOptions = {**self._pipeline_options, **options}
+        with validation.Problems(type(self).__name__) as problems:
+            if name in self.pipelines:
+                problems.add("name", f"the stack already has a pipeline named {name!r}")
+            settings = self.pipeline_settings.updated(options)
         pipeline = SnowSSIPipeline(
             self,
             f"pipeline_{name}" if name else "pipeline",
@@ -257,7 +264,7 @@ class SnowSSIStack(TerraformStack):
             integration=self.storage_integration,
             access_role=self.access_role,
             name=name,
-            **pipeline_settings,
+            settings=settings,
         )
         self.pipelines[name] = pipeline
         if self._outputs:

@@ -4,12 +4,12 @@ the original's ``catalog/modules/snowflake/stage``."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
 
 from constructs import Construct
 
 from . import validation
 from ._addresses import move_from, pin
+from ._attributes import resource_attribute
 from ._flavour import cdktf, snowflake, time_provider
 
 ITerraformDependable = cdktf.ITerraformDependable
@@ -80,7 +80,9 @@ class ExternalStage(Construct):
                 ("storage_integration", storage_integration),
             ):
                 problems.check(validation.non_empty_string, prop, value)
-            if isinstance(wait_after, str) or not isinstance(wait_after, Sequence):
+            # Checked as given, whatever the annotation says: not every caller is typed.
+            given: object = wait_after
+            if isinstance(given, str) or not isinstance(given, Sequence):
                 problems.add(
                     "wait_after",
                     f"expected a list of resources, got {wait_after!r}",
@@ -117,14 +119,8 @@ class ExternalStage(Construct):
             if moved_from_module:
                 move_from(resource, f"module.{moved_from_module}.{old_address}")
 
-    # Attributes are cached: each read is a call into the jsii kernel, and a stack of
-    # many pipelines reads them thousands of times.
-    @cached_property
-    def fully_qualified_name(self) -> str:
-        """``"DB"."SCHEMA"."STAGE"`` (the original module's output)."""
-        return self.stage.fully_qualified_name
+    fully_qualified_name = resource_attribute("stage.fully_qualified_name")
+    """``"DB"."SCHEMA"."STAGE"`` (the original module's output)."""
 
-    @cached_property
-    def stage_name(self) -> str:
-        """The stage's name."""
-        return self.stage.name
+    stage_name = resource_attribute("stage.name")
+    """The stage's name."""

@@ -8,6 +8,7 @@ from constructs import Construct
 
 from . import validation
 from ._addresses import pin
+from ._attributes import resource_attribute
 from ._flavour import snowflake
 from ._lazy import lazy_list
 from .s3_bucket import EncryptedBucket
@@ -52,16 +53,11 @@ class S3StorageIntegration(Construct):
         """Add ``s3://<bucket>/`` to the allowed locations."""
         self._locations.append(bucket.s3_url)
 
-    # Attributes are cached: each read is a call into the jsii kernel, and a stack of
-    # many pipelines reads them thousands of times.
-    @cached_property
-    def integration_name(self) -> str:
-        return self.integration.name
+    integration_name = resource_attribute("integration.name")
+    """The integration's name."""
 
-    @cached_property
-    def iam_user_arn(self) -> str:
-        """The AWS IAM user Snowflake uses for this integration (trust principal)."""
-        return self.integration.storage_aws_iam_user_arn
+    iam_user_arn = resource_attribute("integration.storage_aws_iam_user_arn")
+    """The AWS IAM user Snowflake uses for this integration (trust principal)."""
 
     @cached_property
     def external_id(self) -> str:

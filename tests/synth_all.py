@@ -4,8 +4,8 @@
 
 Writes ``OUTDIR/<case>/stacks/<stack>/cdk.tf.json`` for the default stack (``default``),
 every example (``example-<name>``) and a 10-pipeline stack (``pipelines-10``), and
-``OUTDIR/modes.json``: how the bindings were loaded (``_bindings.load_modes()``), how the
-jsii kernel was started (``_bindings.kernel_mode()``) and which binding submodules
+``OUTDIR/modes.json``: how the bindings were loaded (``runtime.load_modes()``), how the
+jsii kernel was started (``runtime.kernel_mode()``) and which binding submodules
 Python imported.
 ``tests/test_fast_loading.py`` runs it once with the fast path and once with
 ``SNOWSSI_PLAIN_IMPORTS=1`` and compares the files byte for byte.
@@ -18,9 +18,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from _snowssi_jsii import runtime
 from snowssi_constructs import SnowSSIStack
 from snowssi_constructs._flavour import FLAVOUR, MODULES, cdktf
+from snowssi_constructs._startup import runtime
 from tests.support import EXAMPLES, load_example
 
 App = cdktf.App

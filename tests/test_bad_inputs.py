@@ -171,7 +171,7 @@ WRONG_VALUES: list[ValueCase] = [
     (bucket, {"bucket_name": "bucket.mrap"}, "bucket_name"),
     (bucket, {"bucket_name": "bucket--x-s3"}, "bucket_name"),
     (bucket, {"bucket_name": "bucket--table-s3"}, "bucket_name"),
-    (bucket, {"notification_queue_arn": TOPIC_ARN}, "notification_queue_arn"),
+    (bucket, {"notification_channel_arn": TOPIC_ARN}, "notification_channel_arn"),
     (bucket, {"kms_key_id": ""}, "kms_key_id"),
     (bucket, {"abort_incomplete_multipart_upload_days": 0}, "abort_incomplete_multipart_upload_days"),  # noqa: E501
     (stage, {"url": "https://my-bucket/"}, "url"),
@@ -212,11 +212,11 @@ def test_a_wrong_value_is_a_value_error_naming_the_prop(case):
 
 def test_several_bad_props_of_one_construct_come_in_one_error():
     with pytest.raises(PropError) as error:
-        bucket(bucket_name="Bad_Bucket", force_destroy="no", notification_queue_arn="x")
+        bucket(bucket_name="Bad_Bucket", force_destroy="no", notification_channel_arn="x")
     assert {problem.prop for problem in error.value.problems} == {
         "bucket_name",
         "force_destroy",
-        "notification_queue_arn",
+        "notification_channel_arn",
     }
     assert str(error.value).startswith("EncryptedBucket: ")
     assert isinstance(error.value, TypeError) and isinstance(error.value, ValueError)

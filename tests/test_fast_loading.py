@@ -1,4 +1,4 @@
-"""Fast jsii loading (``_snowssi_jsii.runtime``) changes speed, never output.
+"""Fast jsii loading (``snowssi_constructs._startup``) changes speed, never output.
 
 The correctness guard runs ``tests/synth_all.py`` (the default stack, every example and a
 10-pipeline stack) in two processes, one on the fast path and one with
@@ -27,8 +27,8 @@ import pytest
 from jsii import _reference_map
 from jsii._kernel.types import CreateRequest
 
-from _snowssi_jsii import runtime
 from snowssi_constructs._flavour import FLAVOUR, MODULES, cdktf
+from snowssi_constructs._startup import kernel, runtime
 from tests.support import EXAMPLES, ROOT
 
 App = cdktf.App
@@ -57,18 +57,18 @@ FALLBACK_SCRIPT = textwrap.dedent(
     """
     import json, sys, warnings
 
-    from _snowssi_jsii import runtime
+    from snowssi_constructs._startup import roots, runtime
 
     BROKEN = sys.argv[2] if len(sys.argv) > 2 else None
-    layout = runtime._layout
+    layout = roots.layout
 
     def broken_layout(name, spec):
         # The shortcut finds this binding laid out in a way it does not expect.
         if name == BROKEN:
-            raise runtime._LayoutError("simulated")
+            raise roots.LayoutError("simulated")
         return layout(name, spec)
 
-    runtime._layout = broken_layout
+    roots.layout = broken_layout
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         import snowssi_constructs
@@ -321,7 +321,7 @@ def test_the_kernel_script_relays_console_output_and_restores_node_options(tmp_p
     (tmp_path / "bin").mkdir()
     (tmp_path / "lib").mkdir()
     script = tmp_path / "bin" / "runtime.js"
-    script.write_text(runtime._RUNTIME_SCRIPT)
+    script.write_text(kernel.SCRIPT.read_text())
     (tmp_path / "lib" / "program.js").write_text(
         textwrap.dedent(
             """

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from _snowssi_jsii.runtime import wheel_node_path
+from snowssi_constructs._startup.node import wheel_node_path
 from tests.support import ROOT
 
 
@@ -39,8 +39,8 @@ def test_synth_works_with_no_node_on_path_and_prints_no_eol_warning(tmp_path: Pa
 
 
 def test_an_explicit_jsii_node_wins(monkeypatch):
-    from _snowssi_jsii import runtime
+    from snowssi_constructs._startup.node import select_node
 
     monkeypatch.setenv("JSII_NODE", "/custom/node")
-    runtime.select_node()
+    select_node()
     assert os.environ["JSII_NODE"] == "/custom/node"

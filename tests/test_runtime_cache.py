@@ -15,8 +15,8 @@ from pathlib import Path
 import jsii
 import pytest
 
-from _snowssi_jsii import runtime
 from snowssi_constructs._flavour import FLAVOUR, MODULES
+from snowssi_constructs._startup import kernel
 
 TIMEOUT = 600
 POSIX = sys.platform != "win32"
@@ -27,7 +27,7 @@ PROGRAM = textwrap.dedent(
     import sys, time
     from {MODULES[FLAVOUR][0]} import App
     from snowssi_constructs import SnowSSIStack
-    from _snowssi_jsii import runtime
+    from snowssi_constructs._startup import runtime
 
     app = App(outdir="out", stack_traces=False)
     SnowSSIStack(app, "snowssi")
@@ -64,7 +64,7 @@ def _start(tmp_path: Path, name: str, *args: str) -> subprocess.Popen[str]:
 
 
 def _runtime_folders(tmp_path: Path) -> list[str]:
-    return sorted(p.name for p in (tmp_path / "cache" / runtime.CACHE_APP_NAME).iterdir())
+    return sorted(p.name for p in (tmp_path / "cache" / kernel.CACHE_APP_NAME).iterdir())
 
 
 def test_concurrent_first_runs_share_one_complete_folder(tmp_path: Path):
@@ -76,8 +76,8 @@ def test_concurrent_first_runs_share_one_complete_folder(tmp_path: Path):
         assert stderr == ""
     (folder,) = _runtime_folders(tmp_path)
     assert folder.startswith(f"jsii-runtime-{jsii.__version__}-")
-    written = tmp_path / "cache" / runtime.CACHE_APP_NAME / folder
-    assert (written / "bin" / "snowssi-runtime.js").read_text() == runtime._RUNTIME_SCRIPT
+    written = tmp_path / "cache" / kernel.CACHE_APP_NAME / folder
+    assert (written / "bin" / "snowssi-runtime.js").read_text() == kernel.SCRIPT.read_text()
     assert (written / "lib" / "program.js").is_file()
     assert list((tmp_path / "tmp").iterdir()) == []
 
@@ -118,18 +118,18 @@ def test_a_partial_folder_of_a_killed_writer_is_removed_once_stale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    cache = tmp_path / runtime.CACHE_APP_NAME
+    cache = tmp_path / kernel.CACHE_APP_NAME
     stale, recent = cache / ".partial-stale", cache / ".partial-recent"
     for partial in (stale, recent):
         (partial / "bin").mkdir(parents=True)
     old = time.time() - 3600
     os.utime(stale, (old, old))
 
-    runtime.runtime_directory.cache_clear()
+    kernel.runtime_directory.cache_clear()
     try:
-        folder = runtime.runtime_directory()
+        folder = kernel.runtime_directory()
     finally:
-        runtime.runtime_directory.cache_clear()
+        kernel.runtime_directory.cache_clear()
 
     assert folder.parent == cache
     assert (folder / "bin" / "snowssi-runtime.js").is_file()

@@ -179,7 +179,7 @@ def test_lifecycle_aborts_multipart_uploads_and_expires_noncurrent_versions(cons
 
 def test_notification_sends_object_created_events_to_the_queue(construct_stack):
     arn = "arn:aws:sqs:us-east-1:123456789012:sf-snowpipe-queue"
-    make(construct_stack, notification_queue_arn=arn)
+    make(construct_stack, notification_channel_arn=arn)
     body = resources(parsed(construct_stack))["aws_s3_bucket_notification.inbound_bucket"]
     assert body == {
         "bucket": "${aws_s3_bucket.inbound_bucket.id}",

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from _snowssi_jsii import OPT_OUT_ENV
 from snowssi_constructs._flavour import FLAVOUR, MODULES
+from snowssi_constructs._startup import OPT_OUT_ENV
 from tests.support import EXAMPLES, EXAMPLES_DIR, ROOT
 
 TIMEOUT = 600
@@ -42,7 +42,7 @@ CDK_FIRST = textwrap.dedent(
 REPORT = textwrap.dedent(
     """
     import json, os, sys
-    from _snowssi_jsii import runtime
+    from snowssi_constructs._startup import runtime
     print(json.dumps({
         "kernel": runtime.kernel_mode(),
         "load_modes": runtime.load_modes(),
@@ -79,7 +79,7 @@ def _report(completed: subprocess.CompletedProcess[str]) -> dict[str, object]:
 
 
 def _expected_fast_report() -> dict[str, object]:
-    from _snowssi_jsii.runtime import wheel_node_path
+    from snowssi_constructs._startup.node import wheel_node_path
 
     bindings = MODULES[FLAVOUR][1:]
     return {
@@ -95,11 +95,13 @@ def test_an_unrelated_program_gets_only_the_finder(tmp_path: Path):
         "'finders': [type(f).__module__ + '.' + type(f).__name__ for f in sys.meta_path]}))"
     )
     on = json.loads(_run([sys.executable, "-c", probe], tmp_path).stdout)
-    assert on["finders"][0] == "_snowssi_jsii.StartupFinder"
-    heavy = {"jsii", "_snowssi_jsii.runtime", "snowssi_constructs", "platformdirs", CORE}
-    assert not heavy & set(on["modules"])
+    assert on["finders"][0] == "snowssi_constructs._startup.StartupFinder"
+    ours = {name for name in on["modules"] if name.split(".")[0] == "snowssi_constructs"}
+    # The package's root (which imports nothing) and the hook itself, nothing else.
+    assert ours == {"snowssi_constructs", "snowssi_constructs._startup"}
+    assert not {"jsii", "platformdirs", CORE} & set(on["modules"])
     off = json.loads(_run([sys.executable, "-c", probe], tmp_path, **{OPT_OUT_ENV: "1"}).stdout)
-    assert "_snowssi_jsii.StartupFinder" not in off["finders"]
+    assert "snowssi_constructs._startup.StartupFinder" not in off["finders"]
 
 
 def test_importing_the_cdk_first_takes_the_fast_path_with_no_warning(tmp_path: Path):
@@ -159,6 +161,9 @@ def test_the_wheel_carries_the_pth_file_and_the_hook(tmp_path: Path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         pth = archive.read("snowssi_constructs.pth").decode()
-    assert {"_snowssi_jsii/__init__.py", "_snowssi_jsii/runtime.py"} <= names
+    hook = {"__init__.py", "runtime.py", "kernel.py", "roots.py", "node.py", "state.py"}
+    assert {f"snowssi_constructs/_startup/{name}" for name in hook} <= names
+    assert "snowssi_constructs/_startup/snowssi-runtime.js" in names
     assert "snowssi_constructs/_flavour.py" in names
-    assert pth == "import _snowssi_jsii; _snowssi_jsii.install()\n"
+    assert not [name for name in names if name.startswith("_snowssi_jsii")]
+    assert pth == "import snowssi_constructs._startup as hook; hook.install()\n"

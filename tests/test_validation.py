@@ -66,16 +66,6 @@ def test_an_int_prop_out_of_bounds_is_a_value_error(value, bounds):
         validation.integer("days", value, minimum=7, maximum=30)
 
 
-def test_positive_int_rejects_a_string_as_a_type_error():
-    with pytest.raises(TypeError, match=r"^days: expected an integer"):
-        validation.positive_int("days", "3")
-
-
-def test_positive_int_rejects_zero_as_a_value_error():
-    with pytest.raises(ValueError, match=r"^days: must be at least 1, got 0"):
-        validation.positive_int("days", 0)
-
-
 @pytest.mark.parametrize("value", [3, b"abc", None, ["a"]])
 def test_a_str_prop_rejects_other_types(value):
     with pytest.raises(TypeError, match=r"^file_pattern: expected a string"):
@@ -357,7 +347,7 @@ def test_an_empty_version_constraint_is_reported_as_missing():
 
 def test_problems_of_wrong_values_end_in_one_value_error_listing_each_prop():
     with pytest.raises(PropValueError) as error, Problems("SnowSSIStack") as problems:
-        problems.check(validation.positive_int, "refresh_schedule_minutes", 0)
+        problems.check(validation.integer, "refresh_schedule_minutes", 0, minimum=1)
         problems.check(validation.warehouse_size, "warehouse_size", "HUGE")
     assert not isinstance(error.value, TypeError)
     lines = str(error.value).splitlines()
@@ -418,7 +408,7 @@ def test_problems_added_by_the_construct_are_listed_with_the_checked_ones():
 def test_a_check_called_directly_inside_the_block_is_merged_into_the_one_error():
     with pytest.raises(PropValueError) as error, Problems("SnowSSIStack") as problems:
         problems.add("backend", "give either s3_backend or backend, not both")
-        validation.positive_int("kms_deletion_window_days", 3, minimum=7, maximum=30)
+        validation.integer("kms_deletion_window_days", 3, minimum=7, maximum=30)
     assert [problem.prop for problem in error.value.problems] == [
         "backend",
         "kms_deletion_window_days",

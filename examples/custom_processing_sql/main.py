@@ -5,15 +5,10 @@ function receives the pipeline, so the SQL can name its stages by their fully
 qualified names.
 """
 
-try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
-    from cdktf import App, TerraformStack
-except ModuleNotFoundError:  # type checkers see the CDKTF flavour, which is installed
-    from cdktn import App, TerraformStack  # type: ignore[import-not-found, no-redef]
-
-from snowssi_constructs import SnowSSIPipeline, SnowSSIStack
+from snowssi_constructs import App, SnowSSIStack, SqlContext, TerraformStack
 
 
-def load_then_move(pipeline: SnowSSIPipeline) -> str:
+def load_then_move(pipeline: SqlContext) -> str:
     inbound = pipeline.inbound_stage.fully_qualified_name
     outbound = pipeline.outbound_stage.fully_qualified_name
     return "\n".join(

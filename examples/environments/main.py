@@ -1,12 +1,7 @@
 """Two environments as two stacks of one app, each with its own state key in one S3
 state bucket (Terraform's native lock file, no DynamoDB table)."""
 
-try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
-    from cdktf import App, TerraformStack
-except ModuleNotFoundError:  # type checkers see the CDKTF flavour, which is installed
-    from cdktn import App, TerraformStack  # type: ignore[import-not-found, no-redef]
-
-from snowssi_constructs import S3StateBackend, SnowSSIStack
+from snowssi_constructs import App, S3StateBackend, SnowSSIStack, TerraformStack
 
 STATE_BUCKET = "my-terraform-state"
 

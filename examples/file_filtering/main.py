@@ -1,11 +1,6 @@
 """Copy only CSV files that are not backups (a regular expression on the file path)."""
 
-try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
-    from cdktf import App, TerraformStack
-except ModuleNotFoundError:  # type checkers see the CDKTF flavour, which is installed
-    from cdktn import App, TerraformStack  # type: ignore[import-not-found, no-redef]
-
-from snowssi_constructs import SnowSSIStack
+from snowssi_constructs import App, SnowSSIStack, TerraformStack
 
 # Paths ending in ".csv" that nowhere contain "_backup". Snowflake's POSIX regular
 # expressions have no look-ahead, so `^(?!.*_backup).*[.]csv$` is spelt out: after any

@@ -2,12 +2,7 @@
 directory table is refreshed, the key has a policy, buckets are protected and expire
 old versions, and the warehouse suspends when idle."""
 
-try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
-    from cdktf import App, TerraformStack
-except ModuleNotFoundError:  # type checkers see the CDKTF flavour, which is installed
-    from cdktn import App, TerraformStack  # type: ignore[import-not-found, no-redef]
-
-from snowssi_constructs import SnowSSIStack
+from snowssi_constructs import App, SnowSSIStack, TerraformStack
 
 
 def build(app: App) -> list[TerraformStack]:

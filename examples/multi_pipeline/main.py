@@ -1,12 +1,7 @@
 """Three pipelines in one stack, sharing the database, schema, warehouse, KMS key,
 storage integration and IAM role; names use a fixed suffix instead of a pet name."""
 
-try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
-    from cdktf import App, TerraformStack
-except ModuleNotFoundError:  # type checkers see the CDKTF flavour, which is installed
-    from cdktn import App, TerraformStack  # type: ignore[import-not-found, no-redef]
-
-from snowssi_constructs import SnowSSIStack
+from snowssi_constructs import App, SnowSSIStack, TerraformStack
 
 
 def build(app: App) -> list[TerraformStack]:

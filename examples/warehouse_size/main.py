@@ -1,11 +1,6 @@
 """Run the task on an XSMALL warehouse that suspends after a minute idle."""
 
-try:  # CDK for Terraform, or CDK Terrain: the same API; imported first, as isort sorts it
-    from cdktf import App, TerraformStack
-except ModuleNotFoundError:  # type checkers see the CDKTF flavour, which is installed
-    from cdktn import App, TerraformStack  # type: ignore[import-not-found, no-redef]
-
-from snowssi_constructs import SnowSSIStack
+from snowssi_constructs import App, SnowSSIStack, TerraformStack
 
 
 def build(app: App) -> list[TerraformStack]:
