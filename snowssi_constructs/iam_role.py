@@ -138,10 +138,12 @@ class SnowflakeAccessRole(Construct):
     # many pipelines reads them thousands of times.
     @cached_property
     def role_arn(self) -> str:
+        """The role's ARN."""
         return self.role.arn
 
     @cached_property
     def role_name(self) -> str:
+        """The role's name."""
         return self.role.name
 
     def _render_policy(self) -> str:

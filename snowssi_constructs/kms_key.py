@@ -114,8 +114,10 @@ class PipelineKey(Construct):
     # many pipelines reads them thousands of times.
     @cached_property
     def key_id(self) -> str:
+        """The key's id, for the buckets' default encryption."""
         return self.key.key_id
 
     @cached_property
     def key_arn(self) -> str:
+        """The key's ARN, for the access role's policy."""
         return self.key.arn

@@ -56,6 +56,7 @@ class S3StorageIntegration(Construct):
     # many pipelines reads them thousands of times.
     @cached_property
     def integration_name(self) -> str:
+        """The integration's name, as the stages refer to it."""
         return self.integration.name
 
     @cached_property
