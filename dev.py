@@ -2,7 +2,7 @@
 """Set up the project's virtual environments and run its jobs; needs only Python 3.11+.
 
     python3 dev.py synth    # set up .venv (CDKTF), synthesize the default stack to cdktf.out/
-    python3 dev.py test     # ruff, mypy, pytest on CDKTF (.venv) and CDK Terrain (.venv-cdktn)
+    python3 dev.py test     # ruff, mypy, the docs site, pytest on CDKTF and CDK Terrain
     python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF)
     python3 dev.py cli cdktf synth    # cdktf-cli 0.21.0 (or: cli cdktn synth, cdktn-cli 0.24.0)
 
@@ -74,6 +74,7 @@ def test(pytest_args: list[str]) -> None:
     run([str(cdktf), "-m", "ruff", "check", "."])
     run([str(cdktf), "-m", "ruff", "format", "--check", "."])
     run([str(cdktf), "-m", "mypy"])
+    docs()
     # The CDKTF run compares its JSON with what the CDK Terrain environment writes.
     env = {**os.environ, "SNOWSSI_CDKTN_PYTHON": str(cdktn)}
     print("pytest on CDKTF (.venv)", flush=True)
@@ -81,6 +82,14 @@ def test(pytest_args: list[str]) -> None:
     print("pytest on CDK Terrain (.venv-cdktn)", flush=True)
     cdktn_tests = "not shared_json and not live and not cdktf_only"
     run([str(cdktn), "-m", "pytest", "-m", cdktn_tests, *pytest_args])
+
+
+def docs() -> None:
+    """Build the documentation site into site/ (git-ignored); a warning fails the build."""
+    print("mkdocs build --strict (site/)", flush=True)
+    # mkdocs-material prints a notice about its future on every build; it is no warning.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    run([str(python("cdktf")), "-m", "mkdocs", "build", "--strict", "--quiet"], env=env)
 
 
 CLIS = {"cdktf": "cdktf-cli@0.21.0", "cdktn": "cdktn-cli@0.24.0"}
@@ -119,7 +128,7 @@ def cli(flavour: str, args: list[str]) -> None:
 
 
 def live(pytest_args: list[str]) -> None:
-    # Credentials come from the environment; README: "The live suite".
+    # Credentials come from the environment; docs/live-suite.md.
     interpreter = ensure_environment("cdktf", test=True, live=True)
     run([str(interpreter), "-m", "pytest", "-m", "live", *pytest_args])
 

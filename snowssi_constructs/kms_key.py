@@ -110,7 +110,7 @@ class PipelineKey(Construct):
             pin(self.alias, id)
 
     key_id = resource_attribute("key.key_id")
-    """The key's id."""
+    """The key's id, for the buckets' default encryption."""
 
     key_arn = resource_attribute("key.arn")
-    """The key's ARN."""
+    """The key's ARN, for the access role's policy."""

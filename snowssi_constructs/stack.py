@@ -76,7 +76,7 @@ class SnowSSIStack(TerraformStack):
     ``hardened=True`` turns on every fix of the original's defects; each fix is also an
     option of its own. An option given explicitly wins over the preset.
 
-    See the README's tables for every prop.
+    docs/constructs.md has a table of every prop.
     """
 
     def __init__(

@@ -54,7 +54,7 @@ class S3StorageIntegration(Construct):
         self._locations.append(bucket.s3_url)
 
     integration_name = resource_attribute("integration.name")
-    """The integration's name."""
+    """The integration's name, as the stages refer to it."""
 
     iam_user_arn = resource_attribute("integration.storage_aws_iam_user_arn")
     """The AWS IAM user Snowflake uses for this integration (trust principal)."""

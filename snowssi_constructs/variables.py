@@ -36,7 +36,7 @@ class SnowSSIVariables:
 
     @classmethod
     def declare(cls, stack: TerraformStack) -> SnowSSIVariables:
-        """Declare the variables in ``stack``."""
+        """Declare the variables in ``stack`` and return them."""
 
         def optional(name: str, description: str, *, sensitive: bool = False) -> TerraformVariable:
             # Token.null_value() keeps a real `"default": null`; a Python None would drop

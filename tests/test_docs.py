@@ -1,9 +1,16 @@
-"""The README documents every public construct's props, and only props that exist.
+"""The documentation matches the code, and the site and the README hold together.
 
-Each construct exported by ``snowssi_constructs`` has a heading of its own in the
-README's "Constructs" section, followed by a table whose first column holds one prop name
-in backticks per row. The rows must be exactly the keyword-only parameters of the
-construct's ``__init__``.
+- ``docs/constructs.md`` documents every public construct's props, and only props that
+  exist: each construct exported by ``snowssi_constructs`` has a ``## `Name` `` heading
+  of its own, and the first table under it has one prop name in backticks per row in
+  its first column. Those rows must be exactly the keyword-only parameters of the
+  construct's ``__init__`` (with the keys of a ``**options: Unpack[...]``).
+- ``docs/reference/index.md`` lists every name the package exports.
+- Every page in ``docs/`` is in the ``nav`` of ``mkdocs.yml``, and every page of the
+  ``nav`` exists (mkdocs itself only warns about the first, and ``--strict`` catches it
+  only when the site is built).
+- Every relative link of the README points to a file that exists, and the README stays
+  short: the guides belong in ``docs/``.
 """
 
 from __future__ import annotations
@@ -11,39 +18,50 @@ from __future__ import annotations
 import inspect
 import re
 import typing
+from pathlib import PurePosixPath
 
 import pytest
+import yaml
 from constructs import Construct
 
 import snowssi_constructs
 from tests.support import ROOT
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = ROOT / "docs"
+CONSTRUCTS_PAGE = DOCS / "constructs.md"
+README_MAX_LINES = 200
 
+# The package's own constructs; App and TerraformStack are the flavour's, re-exported.
 CONSTRUCTS = sorted(
     name
     for name in snowssi_constructs.__all__
     if isinstance(getattr(snowssi_constructs, name), type)
     and issubclass(getattr(snowssi_constructs, name), Construct)
+    and getattr(snowssi_constructs, name).__module__.startswith("snowssi_constructs.")
 )
 
 
-def constructs_section() -> str:
-    match = re.search(r"^## Constructs\n(.*?)(?=^## )", README, re.MULTILINE | re.DOTALL)
-    assert match, "the README has no '## Constructs' section"
-    return match.group(1)
+def construct_section(construct: str) -> str:
+    """The text under the construct's own ``## `Name` `` heading, up to the next one."""
+    page = CONSTRUCTS_PAGE.read_text(encoding="utf-8")
+    heading = re.search(rf"^## `{construct}`[ \t]*\n", page, re.MULTILINE)
+    assert heading, f"docs/constructs.md has no '## `{construct}`' heading"
+    body = page[heading.end() :]
+    next_heading = re.search(r"^## ", body, re.MULTILINE)
+    return body[: next_heading.start()] if next_heading else body
 
 
 def documented_props(construct: str) -> list[str]:
-    """The first-column names of the first table under the construct's own heading."""
-    section = constructs_section()
-    heading = re.search(rf"^### `{construct}\b[^\n]*\n", section, re.MULTILINE)
-    assert heading, f"the README's Constructs section has no '### `{construct}`' heading"
-    body = section[heading.end() :]
-    next_heading = re.search(r"^### ", body, re.MULTILINE)
-    body = body[: next_heading.start()] if next_heading else body
-    rows = [line for line in body.splitlines() if line.startswith("|")]
-    assert len(rows) > 2, f"no props table under the heading of {construct}"
+    """The first-column names of the first table under the construct's heading."""
+    lines = construct_section(construct).splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("|")), None)
+    assert start is not None, f"no props table under the heading of {construct}"
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append(line)
+    assert len(rows) > 2, f"no props in the table under the heading of {construct}"
     names = []
     for row in rows[2:]:  # past the header and the |---| line
         cell = row.split("|")[1].strip()
@@ -81,22 +99,99 @@ def test_every_public_construct_is_checked():
 
 
 @pytest.mark.parametrize("construct", CONSTRUCTS)
-def test_the_readme_table_lists_every_keyword_parameter_of_the_construct(construct):
-    missing = [
-        name for name in keyword_parameters(construct) if name not in documented_props(construct)
-    ]
-    assert not missing, f"{construct}: props missing from the README's table: {missing}"
+def test_the_docs_table_lists_every_keyword_parameter_of_the_construct(construct):
+    documented = documented_props(construct)
+    missing = [name for name in keyword_parameters(construct) if name not in documented]
+    assert not missing, f"{construct}: props missing from docs/constructs.md: {missing}"
 
 
 @pytest.mark.parametrize("construct", CONSTRUCTS)
-def test_the_readme_table_lists_no_prop_the_construct_does_not_have(construct):
-    extra = [
-        name for name in documented_props(construct) if name not in keyword_parameters(construct)
-    ]
-    assert not extra, f"{construct}: the README's table lists props that do not exist: {extra}"
+def test_the_docs_table_lists_no_prop_the_construct_does_not_have(construct):
+    parameters = keyword_parameters(construct)
+    extra = [name for name in documented_props(construct) if name not in parameters]
+    assert not extra, f"{construct}: docs/constructs.md lists props that do not exist: {extra}"
 
 
 @pytest.mark.parametrize("construct", CONSTRUCTS)
-def test_the_readme_table_lists_each_prop_once(construct):
+def test_the_docs_table_lists_each_prop_once(construct):
     names = documented_props(construct)
     assert len(names) == len(set(names)), f"{construct}: a prop is listed twice"
+
+
+def test_the_reference_lists_every_exported_name():
+    page = (DOCS / "reference" / "index.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([A-Za-z_][A-Za-z0-9_]*)` \|", page, re.MULTILINE))
+    missing = sorted(set(snowssi_constructs.__all__) - listed)
+    assert not missing, f"docs/reference/index.md does not list: {missing}"
+
+
+class _MkDocsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose ``!!python/name:`` tags name objects: kept as strings."""
+
+
+_MkDocsLoader.add_multi_constructor(
+    "tag:yaml.org,2002:python/", lambda loader, suffix, node: f"!!python/{suffix}"
+)
+
+
+def nav_pages() -> list[str]:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _MkDocsLoader)
+    assert config.get("docs_dir", "docs") == "docs"
+    pages: list[str] = []
+
+    def walk(entry: object) -> None:
+        if isinstance(entry, str):
+            pages.append(entry)
+        elif isinstance(entry, list):
+            for item in entry:
+                walk(item)
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                walk(value)
+
+    walk(config["nav"])
+    return pages
+
+
+def test_every_docs_page_is_in_the_nav():
+    pages = {path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md")}
+    missing = sorted(pages - set(nav_pages()))
+    assert not missing, f"pages of docs/ missing from the nav of mkdocs.yml: {missing}"
+
+
+def test_every_nav_entry_is_a_page_once():
+    pages = nav_pages()
+    absent = [page for page in pages if not (DOCS / page).is_file()]
+    assert not absent, f"the nav of mkdocs.yml names pages that do not exist: {absent}"
+    assert len(pages) == len(set(pages)), "the nav of mkdocs.yml lists a page twice"
+
+
+def relative_links(markdown: str) -> list[str]:
+    """Targets of ``[text](target)`` links and images that are not URLs or anchors."""
+    without_code = re.sub(r"^```.*?^```", "", markdown, flags=re.MULTILINE | re.DOTALL)
+    without_code = re.sub(r"`[^`\n]*`", "", without_code)
+    targets = re.findall(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)", without_code)
+    return [
+        target
+        for target in targets
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) and not target.startswith("#")
+    ]
+
+
+def test_every_relative_link_of_the_readme_exists():
+    links = relative_links((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert links, "the README links into docs/"
+    broken = [link for link in links if not (ROOT / PurePosixPath(link.split("#", 1)[0])).exists()]
+    assert not broken, f"README links to files that do not exist: {broken}"
+
+
+def test_the_readme_links_into_the_docs():
+    links = relative_links((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert any(link.startswith("docs/") for link in links)
+
+
+def test_the_readme_is_short():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= README_MAX_LINES, (
+        f"the README has {len(lines)} lines (at most {README_MAX_LINES}): guides belong in docs/"
+    )
