@@ -5,6 +5,8 @@
     python3 dev.py test     # ruff, mypy, the docs site, pytest on CDKTF and CDK Terrain
     python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF)
     python3 dev.py cli cdktf synth    # cdktf-cli 0.21.0 (or: cli cdktn synth, cdktn-cli 0.24.0)
+    python3 dev.py tool ruff check .  # a tool of .venv (`python -m ruff check .`), as the
+                                      # pre-commit hooks run them, on any OS
 
 Extra arguments after ``test`` go to both pytest runs, after ``live`` to its pytest run.
 The CDK Terrain run leaves out the tests marked ``shared_json`` (Terraform, migration,
@@ -74,6 +76,8 @@ def test(pytest_args: list[str]) -> None:
     run([str(cdktf), "-m", "ruff", "check", "."])
     run([str(cdktf), "-m", "ruff", "format", "--check", "."])
     run([str(cdktf), "-m", "mypy"])
+    # Unused code in the package; the public API's names are in vulture_whitelist.py.
+    run([str(cdktf), "-m", "vulture"])
     docs()
     # The CDKTF run compares its JSON with what the CDK Terrain environment writes.
     env = {**os.environ, "SNOWSSI_CDKTN_PYTHON": str(cdktn)}
@@ -133,9 +137,23 @@ def live(pytest_args: list[str]) -> None:
     run([str(interpreter), "-m", "pytest", "-m", "live", *pytest_args])
 
 
+def tool(args: list[str]) -> None:
+    """Run ``python -m <args>`` on .venv's interpreter, without installing anything:
+    the pre-commit hooks call this, so they find the tools wherever the checkout is."""
+    interpreter = python("cdktf")
+    if not interpreter.exists():
+        sys.exit("dev.py tool: no .venv yet; run `python3 dev.py test` once to set it up")
+    run([str(interpreter), "-m", *args])
+
+
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("synth", "test", "live", "cli"):
+    if not argv or argv[0] not in ("synth", "test", "live", "cli", "tool"):
         sys.exit(__doc__)
+    if argv[0] == "tool":
+        if len(argv) < 2:
+            sys.exit(__doc__)
+        tool(argv[1:])
+        return
     if argv[0] == "synth":
         synth()
     elif argv[0] == "cli":
