@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from snowssi_constructs import SnowSSIStack
-
-try:  # CDK for Terraform, or CDK Terrain: the same API (the package picks the installed one)
-    from cdktf import App
-except ModuleNotFoundError:
-    from cdktn import App
+from snowssi_constructs import App, SnowSSIStack
 
 
 def main(count: int) -> None:

@@ -33,7 +33,8 @@ NEITHER_FLAVOUR = textwrap.dedent(
 
     sys.meta_path.insert(0, Hide())
     try:
-        import snowssi_constructs
+        # The package's root imports nothing; its first construct brings the CDK.
+        from snowssi_constructs import SnowSSIStack
     except ImportError as error:
         print(error)
     """
