@@ -15,10 +15,9 @@ import pytest
 
 from snowssi_constructs import _flavour
 from snowssi_constructs._flavour import FLAVOUR, FLAVOUR_ENV, MODULES
-from tests.support import EXAMPLES, ROOT
+from tests.support import EXAMPLES, ROOT, in_ci
 
 TIMEOUT = 900
-CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 # Hides both flavours from the import system, as in an environment without either.
 NEITHER_FLAVOUR = textwrap.dedent(
@@ -107,7 +106,7 @@ def test_cdktn_writes_the_json_of_cdktf_except_the_cdk_version(tmp_path: Path):
     cdktn = _cdktn_python()
     if cdktn is None:
         message = "no CDK Terrain environment (.venv-cdktn or SNOWSSI_CDKTN_PYTHON)"
-        if CI:
+        if in_ci():
             pytest.fail(message)
         pytest.skip(message)
     assert FLAVOUR == "cdktf", "runs in the CDKTF environment"
