@@ -13,21 +13,27 @@ The CDK Terrain run leaves out the tests marked ``shared_json`` (Terraform, migr
 checkov, provider schemas): they check the JSON both flavours share and run once, on
 CDKTF; and those marked ``cdktf_only`` (the CDKTF bindings' shallow roots). Neither run
 selects the ``live`` suite. An environment is (re)installed only when pyproject.toml
-changed since its last install.
+changed since its last install; ``test`` also installs the build backend pyproject.toml
+names into ``<venv>/build-backend``, for the wheel test, which then needs no index.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 # One environment per flavour: the two pin different `constructs` releases.
 VENVS = {"cdktf": ROOT / ".venv", "cdktn": ROOT / ".venv-cdktn"}
+# The build backend of pyproject.toml, installed apart in each environment (see
+# ensure_build_backend); the folder name is also in tests/test_startup_hook.py.
+BUILD_BACKEND_DIR = "build-backend"
 
 
 def python(flavour: str) -> Path:
@@ -59,6 +65,26 @@ def ensure_environment(flavour: str, *, test: bool, live: bool = False) -> Path:
     return interpreter
 
 
+def ensure_build_backend(flavour: str) -> None:
+    """The build-system requirements of pyproject.toml (hatchling, pinned), installed
+    with their own dependencies into ``<venv>/build-backend``, outside the environment's
+    site-packages: hatchling needs a newer ``packaging`` than checkov allows there. The
+    wheel test builds with it and needs no package index."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    requires = "\n".join(pyproject["build-system"]["requires"])
+    target = VENVS[flavour] / BUILD_BACKEND_DIR
+    stamp = target / ".installed"
+    if stamp.exists() and stamp.read_text() == requires:
+        return
+    print(f"installing the build backend into {target.relative_to(ROOT)} ...", flush=True)
+    shutil.rmtree(target, ignore_errors=True)
+    pip = [str(python(flavour)), "-m", "pip", "--disable-pip-version-check"]
+    # --no-warn-conflicts: the folder is apart from the environment on purpose.
+    target_install = ["install", "-q", "--no-warn-conflicts", "--target", str(target)]
+    run([*pip, *target_install, *requires.splitlines()])
+    stamp.write_text(requires)
+
+
 def run(command: list[str], env: dict[str, str] | None = None) -> None:
     completed = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if completed.returncode != 0:
@@ -73,6 +99,8 @@ def synth() -> None:
 def test(pytest_args: list[str]) -> None:
     cdktf = ensure_environment("cdktf", test=True)
     cdktn = ensure_environment("cdktn", test=True)
+    for flavour in VENVS:
+        ensure_build_backend(flavour)
     run([str(cdktf), "-m", "ruff", "check", "."])
     run([str(cdktf), "-m", "ruff", "format", "--check", "."])
     run([str(cdktf), "-m", "mypy"])

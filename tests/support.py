@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,19 @@ App = cdktf.App
 TerraformStack = cdktf.TerraformStack
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The variable, and its values that mean "running on CI" (compared case-insensitively).
+CI_ENV = "CI"
+CI_VALUES = ("true", "1", "yes")
+
+
+def in_ci() -> bool:
+    """Whether the tests run on CI (``CI=true``; ``1`` and ``yes`` too), where a missing
+    tool or environment fails the test instead of skipping it. The one reading of
+    ``CI`` in the tests."""
+    return os.environ.get(CI_ENV, "").strip().lower() in CI_VALUES
+
+
 EXAMPLES_DIR = ROOT / "examples"
 EXAMPLES = sorted(p.name for p in EXAMPLES_DIR.iterdir() if (p / "main.py").is_file())
 

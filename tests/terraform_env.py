@@ -8,7 +8,7 @@ run them.
   providers come from the mirror only, nothing is downloaded.
 * :func:`moto_server` (a pytest fixture) runs ``moto_server`` on a free loopback port.
 
-When ``CI`` is ``true`` anything missing fails the test; locally the test is skipped
+On CI (:func:`tests.support.in_ci`) anything missing fails the test; locally the test is skipped
 and the skip reason names what is missing.
 """
 
@@ -30,6 +30,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+
+from tests.support import in_ci
 
 AWS_PROVIDER_VERSION = "5.100.0"
 MIRROR_ENV = "SNOWSSI_PROVIDER_MIRROR"
@@ -70,17 +72,13 @@ _MAX_DEPTH = 6
 _MAX_DIRS = 200_000
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
 def require(missing: Sequence[str]) -> None:
     """Fail (on CI) or skip (locally) when anything the test needs is missing."""
     if not missing:
         return
     message = "missing: " + "; ".join(missing)
     if in_ci():
-        pytest.fail(f"CI=true and the Terraform test environment is incomplete: {message}")
+        pytest.fail(f"on CI the Terraform test environment must be complete: {message}")
     pytest.skip(message)
 
 

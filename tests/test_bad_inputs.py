@@ -4,6 +4,7 @@ props of one construct come in one error that lists them all."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,7 @@ from snowssi_constructs import (
 )
 from snowssi_constructs._flavour import cdktf
 from snowssi_constructs.validation import PropError
+from tests.support import resources
 
 TerraformStack = cdktf.TerraformStack
 Testing = cdktf.Testing
@@ -234,7 +236,19 @@ def test_several_bad_stack_props_come_in_one_error():
 
 def test_tokens_are_left_to_terraform(construct_stack):
     name = cdktf.TerraformVariable(construct_stack, "bucket", type="string").string_value
-    EncryptedBucket(construct_stack, "b", bucket_name=name, kms_key_id=name)
+    key = cdktf.TerraformVariable(construct_stack, "key", type="string").string_value
+    EncryptedBucket(construct_stack, "b", bucket_name=name, kms_key_id=key)
+    # Part of a name, too: the literal part is not checked alone.
+    EncryptedBucket(construct_stack, "c", bucket_name=f"in-{name}", kms_key_id=key)
+    res = resources(json.loads(Testing.synth(construct_stack)))
+    assert res["aws_s3_bucket.b"]["bucket"] == "${var.bucket}"
+    assert res["aws_s3_bucket.c"]["bucket"] == "in-${var.bucket}"
+    for bucket in ("b", "c"):
+        (rule,) = res[f"aws_s3_bucket_server_side_encryption_configuration.{bucket}"]["rule"]
+        assert rule["apply_server_side_encryption_by_default"] == {
+            "kms_master_key_id": "${var.key}",
+            "sse_algorithm": "aws:kms",
+        }
 
 
 def test_a_misspelt_option_is_named_with_the_option_meant():

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import itertools
 import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from snowssi_constructs.snowflake_regex import unsupported_constructs
-from tests.support import EXAMPLES, load_example, load_example_module, resources, synth_app
+from tests.support import (
+    EXAMPLES,
+    EXAMPLES_DIR,
+    ROOT,
+    load_example,
+    load_example_module,
+    resources,
+    synth_app,
+)
+
+TIMEOUT = 600
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +49,37 @@ def test_example_synthesizes_at_least_one_stack_with_resources(documents, exampl
         assert resources(document)
 
 
-def test_default_pipeline_example_is_the_default_stack(documents, default_document):
-    assert documents["default_pipeline"]["snowssi"] == default_document
+def _run_as_program(program: Path, cwd: Path) -> dict[str, str]:
+    """Run ``program`` as a user does (``python program``, in an empty folder ``cwd``);
+    the cdk.tf.json text of each stack it wrote, by stack name."""
+    cwd.mkdir()
+    completed = subprocess.run(
+        [sys.executable, str(program)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-5000:]
+    stacks = cwd / "cdktf.out" / "stacks"
+    return {path.name: (path / "cdk.tf.json").read_text() for path in sorted(stacks.iterdir())}
+
+
+def test_default_pipeline_example_is_the_default_stack(tmp_path):
+    # The example's JSON against the default stack's, as main.py writes it.
+    programs = {
+        "example": EXAMPLES_DIR / "default_pipeline" / "main.py",
+        "default": ROOT / "main.py",
+    }
+    with ThreadPoolExecutor(2) as pool:
+        futures = {
+            name: pool.submit(_run_as_program, program, tmp_path / name)
+            for name, program in programs.items()
+        }
+        written = {name: future.result() for name, future in futures.items()}
+    assert list(written["default"]) == ["snowssi"]
+    assert written["example"] == written["default"]
 
 
 def test_custom_processing_sql_loads_rows_then_moves_files(documents):

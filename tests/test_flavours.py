@@ -15,10 +15,9 @@ import pytest
 
 from snowssi_constructs import _flavour
 from snowssi_constructs._flavour import FLAVOUR, FLAVOUR_ENV, MODULES
-from tests.support import EXAMPLES, ROOT
+from tests.support import EXAMPLES, ROOT, in_ci
 
 TIMEOUT = 900
-CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 # Hides both flavours from the import system, as in an environment without either.
 NEITHER_FLAVOUR = textwrap.dedent(
@@ -76,6 +75,88 @@ def test_the_flavour_the_program_imported_wins(monkeypatch: pytest.MonkeyPatch):
     assert not [name for name in MODULES[_other(FLAVOUR)] if name in sys.modules]
 
 
+# With the folder of stand-in packages first on sys.path, imports the modules named in
+# argv, then loads snowssi_constructs/_flavour.py (standard library only) by path and
+# prints the flavour it chose and the core module it took.
+CHOOSE_FLAVOUR = textwrap.dedent(
+    """
+    import importlib, importlib.util, sys
+
+    flavour_file, site, *imports = sys.argv[1:]
+    sys.path.insert(0, site)
+    for name in imports:
+        importlib.import_module(name)
+    spec = importlib.util.spec_from_file_location("flavour_under_test", flavour_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    print(module.FLAVOUR, module.cdktf.__name__, module.cdktf.FAKE)
+    """
+)
+
+
+def _fake_flavours(root: Path, flavours: tuple[str, ...]) -> Path:
+    """A folder holding tiny stand-ins of the core and binding packages of ``flavours``."""
+    site = root / "site"
+    for flavour in flavours:
+        for name in MODULES[flavour]:
+            (site / name).mkdir(parents=True)
+            (site / name / "__init__.py").write_text("FAKE = True\n")
+    return site
+
+
+@pytest.mark.parametrize(
+    ("installed", "imported", "requested", "chosen"),
+    [
+        # Both installed: what the program imported decides ...
+        (("cdktf", "cdktn"), ("cdktn",), "", "cdktn"),
+        (("cdktf", "cdktn"), ("cdktn_provider_snowflake",), "", "cdktn"),
+        (("cdktf", "cdktn"), ("cdktf",), "", "cdktf"),
+        (("cdktf", "cdktn"), ("cdktf_cdktf_provider_aws",), "", "cdktf"),
+        # ... when it imported exactly one; otherwise CDKTF, the default.
+        (("cdktf", "cdktn"), (), "", "cdktf"),
+        (("cdktf", "cdktn"), ("cdktn", "cdktf"), "", "cdktf"),
+        # The variable wins over what was imported.
+        (("cdktf", "cdktn"), ("cdktn",), "cdktf", "cdktf"),
+        (("cdktf", "cdktn"), ("cdktf",), "cdktn", "cdktn"),
+        # One installed: that one.
+        (("cdktn",), (), "", "cdktn"),
+    ],
+    ids=[
+        "cdktn-imported",
+        "cdktn-binding-imported",
+        "cdktf-imported",
+        "cdktf-binding-imported",
+        "none-imported",
+        "both-imported",
+        "variable-over-cdktn-imported",
+        "variable-over-cdktf-imported",
+        "only-cdktn-installed",
+    ],
+)
+def test_with_both_flavours_installed_the_imported_one_wins(
+    tmp_path: Path,
+    installed: tuple[str, ...],
+    imported: tuple[str, ...],
+    requested: str,
+    chosen: str,
+):
+    site = _fake_flavours(tmp_path, installed)
+    flavour_file = Path(_flavour.__file__)
+    # -I -S: neither site-packages nor PYTHONPATH, so the stand-ins are the only
+    # flavours installed.
+    completed = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", CHOOSE_FLAVOUR, str(flavour_file), str(site), *imported],
+        cwd=tmp_path,
+        env=_environment(**({FLAVOUR_ENV: requested} if requested else {})),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == [chosen, chosen, "True"]
+
+
 def test_asking_for_a_flavour_that_is_not_installed_names_the_extras():
     other = _other(FLAVOUR)
     completed = subprocess.run(
@@ -108,7 +189,7 @@ def test_cdktn_writes_the_json_of_cdktf_except_the_cdk_version(tmp_path: Path):
     cdktn = _cdktn_python()
     if cdktn is None:
         message = "no CDK Terrain environment (.venv-cdktn or SNOWSSI_CDKTN_PYTHON)"
-        if CI:
+        if in_ci():
             pytest.fail(message)
         pytest.skip(message)
     assert FLAVOUR == "cdktf", "runs in the CDKTF environment"

@@ -3,6 +3,8 @@ really works, at team scale)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from snowssi_constructs import S3StateBackend, SnowSSIStack
@@ -44,6 +46,50 @@ def test_file_pattern_filters_the_stream_rows_when_consuming(synth_stack):
         res["snowflake_task.task"]["sql_statement"].count("AND RLIKE(RELATIVE_PATH, '.*[.]csv')")
         == 2
     )
+
+
+# A file pattern holding a backslash, a quote and a POSIX class, and how it must appear
+# inside the task's single-quoted SQL string: '\' and "'" escaped with a backslash.
+TRICKY_PATTERN = r"in/[[:digit:]]+_o'brien\.csv"
+TRICKY_PATTERN_SQL = r"in/[[:digit:]]+_o\'brien\\.csv"
+INBOUND_FQN = "${snowflake_stage.inbound_stage.fully_qualified_name}"
+OUTBOUND_FQN = "${snowflake_stage.outbound_stage.fully_qualified_name}"
+
+
+def test_file_pattern_is_escaped_in_the_stage_copy(synth_stack):
+    sql = resources(synth_stack(file_pattern=TRICKY_PATTERN))["snowflake_task.task"][
+        "sql_statement"
+    ]
+    assert sql == (
+        f"COPY FILES INTO @{OUTBOUND_FQN} FROM @{INBOUND_FQN} PATTERN = '{TRICKY_PATTERN_SQL}';"
+    )
+
+
+def test_file_pattern_is_escaped_in_the_stream_filter(synth_stack):
+    res = resources(synth_stack(processing="consume_stream", file_pattern=TRICKY_PATTERN))
+    new_files = (
+        f"FROM {STREAM_FQN} WHERE METADATA$ACTION = 'INSERT'"
+        f" AND RLIKE(RELATIVE_PATH, '{TRICKY_PATTERN_SQL}')"
+    )
+    columns = "RELATIVE_PATH, SIZE, LAST_MODIFIED, MD5, ETAG, FILE_URL"
+    assert res["snowflake_task.task"]["sql_statement"] == "\n".join(
+        [
+            "BEGIN",
+            "  BEGIN TRANSACTION;",
+            f"  COPY FILES INTO @{OUTBOUND_FQN}",
+            f"    FROM (SELECT '@{INBOUND_FQN}/' || RELATIVE_PATH, RELATIVE_PATH {new_files});",
+            f"  INSERT INTO ${{snowflake_table.processed_files.fully_qualified_name}} ({columns})",
+            f"    SELECT {columns} {new_files};",
+            "  COMMIT;",
+            "END",
+        ]
+    )
+
+
+def test_the_escaped_pattern_reads_back_as_the_pattern():
+    # What Snowflake's string literal makes of the escaped text: the pattern itself.
+    assert re.sub(r"\\(.)", r"\1", TRICKY_PATTERN_SQL) == TRICKY_PATTERN
+    assert "\\" in TRICKY_PATTERN and "'" in TRICKY_PATTERN and "[[:digit:]]" in TRICKY_PATTERN
 
 
 def test_custom_sql_receives_the_pipeline(synth_stack):
@@ -338,8 +384,8 @@ def test_add_pipeline_takes_options_of_its_own(synth_stack):
     [
         ({"pipelines": []}, "pipelines"),
         ({"pipelines": ["orders", "orders"]}, "pipelines"),
-        ({"pipelines": ["Orders"]}, "name"),
-        ({"pipelines": ["a_name_that_is_far_too_long"]}, "name"),
+        ({"pipelines": ["Orders"]}, "pipelines"),
+        ({"pipelines": ["a_name_that_is_far_too_long"]}, "pipelines"),
         ({"warehouse_size": "HUGE"}, "warehouse_size"),
         ({"serverless_task": True, "serverless_initial_size": "TINY"}, "serverless_initial_size"),
         (
@@ -360,5 +406,6 @@ def test_add_pipeline_takes_options_of_its_own(synth_stack):
     ],
 )
 def test_bad_options_are_rejected_naming_the_prop(options, prop):
-    with pytest.raises(ValueError, match=prop.replace(".", r"\.")):
+    with pytest.raises(ValueError, match=rf"^{re.escape(prop)}: ") as error:
         synth_app(lambda app: SnowSSIStack(app, "snowssi", **options))
+    assert [problem.prop for problem in error.value.problems] == [prop]

@@ -32,6 +32,7 @@ from snowssi_constructs import EncryptedBucket, PipelineKey
 from snowssi_constructs._flavour import aws, cdktf
 from tests.support import EXAMPLES
 from tests.terraform_env import synthesized_texts
+from tests.test_snapshots import OPTIONS, option_text
 
 App = cdktf.App
 TerraformStack = cdktf.TerraformStack
@@ -330,19 +331,14 @@ def test_stack_matches_provider_schemas(source: str) -> None:
         assert not errors, f"{label} does not match the provider schemas:\n" + "\n".join(errors)
 
 
-def test_schema_loading_cost(capsys: pytest.CaptureFixture[str]) -> None:
-    """Record what the schema check costs (the aws assembly dominates)."""
-    for provider in PACKAGES:
-        assembly_for(provider)
-    lines = [
-        f"  {a.name:<28} {a.provider_version:<8} index {a.load_seconds:5.2f} s, "
-        f"{len(a.text) / 1e6:6.1f} MB, {len(a.classes)} types indexed, "
-        f"{len(a.structs)} structs decoded"
-        for a in _ASSEMBLIES.values()
-    ]
-    with capsys.disabled():
-        print("\nprovider schema check: assembly load cost\n" + "\n".join(lines))
-    assert all(a.classes for a in _ASSEMBLIES.values())
+@pytest.mark.parametrize("option", sorted(OPTIONS))
+def test_option_stack_matches_provider_schemas(option: str) -> None:
+    # The stacks of tests/test_snapshots.py: the parts only options add (the S3
+    # notification, the serverless task, the processed-files table, ...).
+    document = json.loads(option_text(option))
+    assert document.get("resource"), f"option {option} declares no resource"
+    errors = "\n".join(check_document(document))
+    assert not errors, f"option {option} does not match the provider schemas:\n{errors}"
 
 
 def broken_stack(app: App) -> TerraformStack:

@@ -5,6 +5,7 @@ by a run that is killed."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from snowssi_constructs._startup import kernel
 
 TIMEOUT = 600
 POSIX = sys.platform != "win32"
+LINUX = sys.platform.startswith("linux")
 
 # Starts the kernel the way a program does, then waits to be killed.
 PROGRAM = textwrap.dedent(
@@ -82,6 +84,42 @@ def test_concurrent_first_runs_share_one_complete_folder(tmp_path: Path):
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+def test_a_run_that_loses_the_race_takes_the_winners_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The collision forced: another run renames its complete folder into place just
+    before this run's rename, which then fails; this run removes its own copy and uses
+    the other's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache = tmp_path / kernel.CACHE_APP_NAME
+    rename = Path.rename
+    failed: list[OSError] = []
+
+    def rename_after_another_run(self: Path, target: Path) -> Path:
+        winner = cache / "another-run"
+        shutil.copytree(self, winner)
+        (winner / "written-by-another-run").touch()
+        rename(winner, target)
+        try:
+            return rename(self, target)
+        except OSError as error:
+            failed.append(error)
+            raise
+
+    monkeypatch.setattr(Path, "rename", rename_after_another_run)
+    kernel.runtime_directory.cache_clear()
+    try:
+        folder = kernel.runtime_directory()
+    finally:
+        kernel.runtime_directory.cache_clear()
+
+    assert len(failed) == 1, "this run's rename must have lost the race"
+    assert (folder / "written-by-another-run").is_file()  # the winner's folder, kept
+    assert (folder / "bin" / "snowssi-runtime.js").read_text() == kernel.SCRIPT.read_text()
+    assert [p.name for p in cache.iterdir()] == [folder.name]  # no partial copy left
+
+
+@pytest.mark.skipif(not LINUX, reason="waits for the kernel to exit by reading /proc (Linux)")
 def test_a_killed_run_leaves_nothing_of_the_runtime_behind(tmp_path: Path):
     process = _start(tmp_path, "first", "wait")
     try:
@@ -104,6 +142,7 @@ def test_a_killed_run_leaves_nothing_of_the_runtime_behind(tmp_path: Path):
 
 
 def _kernel_alive(tmp_path: Path) -> bool:
+    """Whether a process whose environment names this test's cache is alive (Linux)."""
     marker = str(tmp_path / "cache").encode()
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:

@@ -203,13 +203,15 @@ def test_notification_sends_object_created_events_to_the_queue(construct_stack):
 def test_bad_bucket_names_are_rejected_naming_the_prop(construct_stack, name, rule):
     with pytest.raises(ValueError, match="bucket_name") as error:
         EncryptedBucket(construct_stack, "b", bucket_name=name, kms_key_id=KEY)
+    assert {problem.prop for problem in error.value.problems} == {"bucket_name"}
     assert rule in str(error.value)
 
 
 def test_bad_lifecycle_days_and_ids_are_rejected(construct_stack):
-    with pytest.raises(ValueError, match="noncurrent_version_expiration_days"):
+    with pytest.raises(ValueError, match=r"^noncurrent_version_expiration_days: "):
         make(construct_stack, noncurrent_version_expiration_days=0)
-    with pytest.raises(ValueError, match="kms_key_id"):
+    with pytest.raises(ValueError, match=r"^kms_key_id: "):
         EncryptedBucket(construct_stack, "c", bucket_name="abc", kms_key_id="")
-    with pytest.raises(ValueError, match="id"):
+    with pytest.raises(ValueError, match=r"^id: '1bad id' is not a valid Terraform") as error:
         EncryptedBucket(construct_stack, "1bad id", bucket_name="abc", kms_key_id=KEY)
+    assert [problem.prop for problem in error.value.problems] == ["id"]

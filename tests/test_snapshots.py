@@ -8,6 +8,7 @@ match, with cdktn's version in ``"//".metadata.version`` in place of CDKTF's.
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
@@ -35,6 +36,11 @@ def test_example_snapshot(example, snapshot_json):
 OPTIONS: dict[str, dict[str, object]] = {
     "hardened": {"hardened": True},
     "consume_stream": {"processing": "consume_stream"},
+    # The stream filter (RLIKE) with a pattern that needs escaping in SQL.
+    "consume_stream_file_pattern": {
+        "processing": "consume_stream",
+        "file_pattern": r"^in/[[:alnum:]_]+\.csv$",
+    },
     "file_pattern": {"file_pattern": r".*[.]csv"},
     "custom_sql": {"sql_statement": "CALL my_procedure()"},
     "notification_channel": {
@@ -56,14 +62,24 @@ OPTIONS: dict[str, dict[str, object]] = {
     "name_suffix": {"name_suffix": "team-a"},
     "pipelines": {"pipelines": ["orders", "invoices"]},
     "s3_backend": {"s3_backend": S3StateBackend(bucket="state", region="eu-west-1")},
+    # Every version but snowflake's differs from the default (the provider facts are
+    # about snowflake 2.10.1 only, and tests/test_provider_facts.py checks this stack too).
     "versions": {
         "required_version": ">= 1.10",
-        "provider_versions": ProviderVersions(aws="6.21.0"),
+        "provider_versions": ProviderVersions(
+            aws="~> 6.21", random=">= 3.7.2, < 4.0.0", time="0.13.0"
+        ),
     },
 }
 
 
+@cache
+def option_text(option: str) -> str:
+    """The JSON text of the stack ``SnowSSIStack(app, "snowssi", **OPTIONS[option])``,
+    synthesized once per session (the snapshot, schema and provider-facts tests share it)."""
+    return synth_text(lambda app: SnowSSIStack(app, "snowssi", **OPTIONS[option]))["snowssi"]
+
+
 @pytest.mark.parametrize("option", sorted(OPTIONS))
 def test_option_snapshot(option, snapshot_json):
-    text = synth_text(lambda app: SnowSSIStack(app, "snowssi", **OPTIONS[option]))["snowssi"]
-    assert as_on_cdktf(json.loads(text)) == snapshot_json
+    assert as_on_cdktf(json.loads(option_text(option))) == snapshot_json

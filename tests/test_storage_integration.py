@@ -38,8 +38,11 @@ def test_allowed_locations_follow_the_order_buckets_are_allowed(construct_stack)
 
 
 def test_bad_integration_name_is_rejected(construct_stack):
-    with pytest.raises(ValueError, match="name"):
-        S3StorageIntegration(construct_stack, "si", name="bad name", role_arn="arn")
+    with pytest.raises(ValueError, match=r"^name: a Snowflake identifier ") as error:
+        S3StorageIntegration(
+            construct_stack, "si", name="bad name", role_arn="arn:aws:iam::123456789012:role/r"
+        )
+    assert [problem.prop for problem in error.value.problems] == ["name"]
 
 
 def test_key_without_options_only_rotates(construct_stack):

@@ -281,7 +281,8 @@ def test_values_not_shaped_like_a_region_are_rejected(value):
 
 
 def test_a_state_key_with_folders_passes():
-    assert validation.s3_backend_key("key", "snowssi/dev/terraform.tfstate")
+    key = "snowssi/dev/terraform.tfstate"
+    assert validation.s3_backend_key("key", key) == key
 
 
 @pytest.mark.parametrize(
