@@ -4,6 +4,10 @@ The package is split by what a rule knows: :mod:`.problems` collects problems an
 raises them as one error, :mod:`.python_types` checks types and presence, and
 :mod:`.aws`, :mod:`.snowflake` and :mod:`.terraform` hold each platform's rules.
 Everything public is importable from here (``validation.bucket_name``).
+
+The rules share one shape on purpose (the shared prelude :func:`.python_types.literal_text`,
+one test, one error whose message states that rule): a table-driven rule would save a
+few lines and lose the message each rule owes the user.
 """
 
 from .aws import (

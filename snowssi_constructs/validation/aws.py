@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from .problems import Problem, error_for, fail
-from .python_types import literal_string, require
+from .python_types import literal_string, literal_text, require
 
 # S3 general purpose buckets (AWS's "General purpose bucket naming rules"). "sthree-"
 # also covers the separately listed "sthree-configurator".
@@ -44,9 +44,8 @@ _SQS_QUEUE_RESOURCE = re.compile(r"^(?:[A-Za-z0-9_-]{1,75}\.fifo|[A-Za-z0-9_-]{1
 
 def bucket_name(prop: str, value: str) -> str:
     """A general purpose S3 bucket name; every rule it breaks is reported at once."""
-    if not literal_string(prop, value):
+    if not literal_text(prop, value):
         return value
-    require(prop, value)
     problems = [
         Problem(prop, f"an S3 bucket name {rule}, got {value!r}")
         for rule in _bucket_name_violations(value)
@@ -88,9 +87,8 @@ def s3_backend_key(prop: str, value: str) -> str:
     Not empty, no leading or trailing '/' (the backend rejects both), no '//', at most
     1024 bytes (S3's limit).
     """
-    if not literal_string(prop, value):
+    if not literal_text(prop, value):
         return value
-    require(prop, value)
     rules = []
     if value.startswith("/") or value.endswith("/"):
         rules.append("must not start or end with '/'")
@@ -196,9 +194,8 @@ def kms_key_id(prop: str, value: str) -> str:
     A key id, a multi-Region key id (``mrk-...``), an alias (``alias/...``), or the ARN
     of a key or an alias.
     """
-    if not literal_string(prop, value):
+    if not literal_text(prop, value):
         return value
-    require(prop, value)
     if value.startswith("arn:"):
         return arn(
             prop,

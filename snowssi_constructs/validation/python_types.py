@@ -105,6 +105,17 @@ def literal_string(prop: str, value: object) -> bool:
     return not is_token(value)
 
 
+def literal_text(prop: str, value: object) -> bool:
+    """Like :func:`literal_string`, and a literal must not be empty either.
+
+    The prelude of every rule on a text value: True when there is text to check further.
+    """
+    if not literal_string(prop, value):
+        return False
+    require(prop, str(value))
+    return True
+
+
 def non_empty_string(prop: str, value: object, *, optional: bool = False) -> None:
     """A str with something in it (or a token); ``None`` only where ``optional``."""
     if value is None and optional:

@@ -7,7 +7,7 @@ import warnings
 
 from ..snowflake_regex import unsupported_constructs
 from .problems import fail, is_token
-from .python_types import literal_string, require
+from .python_types import literal_text
 
 # Sizes the Snowflake provider accepts for warehouse_size (and the task's
 # user_task_managed_initial_warehouse_size), upper-case.
@@ -30,9 +30,8 @@ _SNOWFLAKE_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 def snowflake_identifier(prop: str, value: str) -> str:
     """Unquoted Snowflake identifiers: a letter or '_', then letters, digits, '_', '$'."""
-    if not literal_string(prop, value):
+    if not literal_text(prop, value):
         return value
-    require(prop, value)
     if len(value) > 255 or not _SNOWFLAKE_IDENTIFIER.match(value):
         raise fail(
             prop,
@@ -44,9 +43,8 @@ def snowflake_identifier(prop: str, value: str) -> str:
 
 def warehouse_size(prop: str, value: str) -> str:
     """One of the warehouse sizes Snowflake accepts; returned upper-case."""
-    if not literal_string(prop, value):
+    if not literal_text(prop, value):
         return value
-    require(prop, value)
     if value.upper() not in WAREHOUSE_SIZES:
         raise fail(
             prop,
@@ -70,9 +68,8 @@ def serverless_task_size(prop: str, value: str) -> str:
 
 def snowflake_pattern(prop: str, value: str) -> str:
     """A regular expression that both Python and Snowflake's POSIX engine accept."""
-    if not literal_string(prop, value):
+    if not literal_text(prop, value):
         return value
-    require(prop, value)
     try:
         with warnings.catch_warnings():
             # POSIX classes such as [[:alpha:]] are Snowflake syntax; Python only warns.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .problems import Problem, error_for, fail
-from .python_types import literal_string, require, string
+from .python_types import literal_text, require, string
 
 # Terraform's version-constraint operators; no operator means "=".
 VERSION_OPERATORS: tuple[str, ...] = ("=", "!=", ">", ">=", "<", "<=", "~>")
@@ -26,9 +26,8 @@ def version_constraint(prop: str, value: str) -> str:
     ``<``, ``<=``, ``~>``) and a version ``MAJOR[.MINOR[.PATCH]]`` with an optional
     ``-prerelease`` suffix.
     """
-    if not literal_string(prop, value):
+    if not literal_text(prop, value):
         return value
-    require(prop, value)
     problems = [
         Problem(
             prop,
