@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -24,7 +25,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -186,11 +187,27 @@ def write_cli_config(path: Path, mirror: Path) -> Path:
     return path
 
 
-def _clean_env() -> dict[str, str]:
+# What a user's own Terraform setup means for the real providers: where they are
+# installed from (a CLI config with a mirror or a network mirror), the plugin cache, and
+# the credentials of private registries. Kept when no test mirror is used.
+USER_PROVIDER_SETTINGS = ("TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR")
+USER_PROVIDER_SETTING_PREFIXES = ("TF_TOKEN_",)
+
+
+def _keeps(name: str, keep_user_settings: bool) -> bool:
+    if name == "TF_LOG":
+        return True
+    return keep_user_settings and (
+        name in USER_PROVIDER_SETTINGS or name.startswith(USER_PROVIDER_SETTING_PREFIXES)
+    )
+
+
+def _clean_env(*, keep_user_settings: bool = False) -> dict[str, str]:
     env = dict(os.environ)
-    # Nothing from the user's Terraform setup leaks in.
+    # Nothing else from the user's Terraform setup leaks in (TF_VAR_*, TF_WORKSPACE,
+    # TF_DATA_DIR, ...); with a test mirror, not even their provider installation.
     for name in list(env):
-        if name.startswith("TF_") and name != "TF_LOG":
+        if name.startswith("TF_") and not _keeps(name, keep_user_settings):
             del env[name]
     env.update(
         TF_IN_AUTOMATION="1",
@@ -209,22 +226,46 @@ class StepResult:
     seconds: float
 
 
+# After a timeout Terraform gets Ctrl-C's signal and this long to stop on its own: it
+# lets the operations in flight finish and writes them to the state.
+INTERRUPT_GRACE = 600.0
+
+
+class TerraformTimeout(Exception):
+    """A step ran past its timeout and was interrupted (see :meth:`Terraform.run`)."""
+
+
 @dataclass
 class Terraform:
     """Runs terraform with the session's CLI config, timing every step."""
 
     executable: Path
-    # None: the user's own provider installation (the live suite downloads the real
-    # providers); otherwise a CLI config that pins providers to the local mirror.
+    # None: the user's own provider installation (the live suite installs the real
+    # providers): their TF_CLI_CONFIG_FILE, TF_PLUGIN_CACHE_DIR and TF_TOKEN_* stay.
+    # Otherwise a CLI config that pins providers to the local mirror, and nothing of theirs.
     cli_config: Path | None
     version: str
     timings: list[tuple[str, str, float]] = field(default_factory=list)
+    # A plugin cache shared by every working folder (providers installed once), used when
+    # the user's environment names none.
+    plugin_cache: Path | None = None
+    # Set (a string) or removed (None) in every step's environment, after the rest.
+    env_overrides: Mapping[str, str | None] = field(default_factory=dict)
+    interrupt_grace: float = INTERRUPT_GRACE
 
     @property
     def env(self) -> dict[str, str]:
-        env = _clean_env()
+        env = _clean_env(keep_user_settings=self.cli_config is None)
         if self.cli_config is not None:
             env["TF_CLI_CONFIG_FILE"] = str(self.cli_config)
+        if self.plugin_cache is not None and "TF_PLUGIN_CACHE_DIR" not in env:
+            self.plugin_cache.mkdir(parents=True, exist_ok=True)
+            env["TF_PLUGIN_CACHE_DIR"] = str(self.plugin_cache)
+        for name, value in self.env_overrides.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         return env
 
     def run(
@@ -236,26 +277,55 @@ class Terraform:
         timeout: float = 600,
         extra_env: dict[str, str] | None = None,
     ) -> StepResult:
+        """Run one step; fail the test when it exits with a code not in ``ok_codes``.
+
+        Past ``timeout`` Terraform is interrupted the way Ctrl-C does (SIGINT), then
+        waited for (``interrupt_grace`` seconds) so that what it created reaches the
+        state; only a Terraform that ignores the interrupt is killed.
+        """
         command = [str(self.executable), *args]
         start = time.monotonic()
-        process = subprocess.run(
+        process = subprocess.Popen(
             command,
             cwd=cwd,
             env={**self.env, **(extra_env or {})},
-            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=timeout,
         )
+        timed_out = killed = False
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            process.send_signal(signal.SIGINT)
+            try:
+                stdout, stderr = process.communicate(timeout=self.interrupt_grace)
+            except subprocess.TimeoutExpired:
+                killed = True
+                process.kill()
+                stdout, stderr = process.communicate()
         seconds = time.monotonic() - start
         step = label or " ".join(a for a in args if not a.startswith("-"))
         self.timings.append((cwd.name, step, seconds))
-        result = StepResult(command, process.returncode, process.stdout, process.stderr, seconds)
+        result = StepResult(command, process.returncode, stdout, stderr, seconds)
+        output = f"--- stdout ---\n{stdout[-6000:]}\n--- stderr ---\n{stderr[-6000:]}"
+        if timed_out:
+            how = (
+                "killed: it ignored the interrupt for "
+                f"{self.interrupt_grace:.0f} s, so the state may miss what it was creating"
+                if killed
+                else f"interrupted (SIGINT) and exited {process.returncode}"
+            )
+            raise TerraformTimeout(
+                f"`terraform {' '.join(args)}` in {cwd} ran past {timeout:.0f} s and was "
+                f"{how} after {seconds:.1f} s in all\n{output}"
+            )
         if process.returncode not in ok_codes:
             pytest.fail(
                 f"`terraform {' '.join(args)}` in {cwd} exited {process.returncode} "
-                f"(expected {list(ok_codes)}) after {seconds:.1f} s\n"
-                f"--- stdout ---\n{process.stdout[-6000:]}\n"
-                f"--- stderr ---\n{process.stderr[-6000:]}"
+                f"(expected {list(ok_codes)}) after {seconds:.1f} s\n{output}"
             )
         return result
 

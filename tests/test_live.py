@@ -2,221 +2,196 @@
 
 Excluded from the default run (the ``live`` marker; see pyproject.toml). Each test
 deploys a stack with a fixed name suffix using the real providers, sends a file through
-the pipeline and checks that it arrives, re-plans and requires no change, and always
-destroys what it created. Credentials come from the environment only, the way the
-providers read them: nothing secret is written to the synthesized JSON or to disk.
+the pipeline and checks that it arrives by the task's own trigger, re-plans and
+requires no change, and always destroys what it created. Sign-in and credentials come
+from the environment only (see tests/live_support.py): nothing secret is written to the
+synthesized JSON or to disk.
 
-What each test costs is in the README ("The live suite").
+The helpers are in tests/live_support.py; tests/test_live_offline.py runs them on every
+test run without the network. What each case costs and which privileges it needs:
+docs/live-suite.md.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from snowssi_constructs import SnowSSIStack
-from tests.support import synth_text
-from tests.terraform_env import Terraform, find_terraform, terraform_version
+from tests.live_support import (
+    Pipeline,
+    SnowflakeLogin,
+    Workspace,
+    aws_client,
+    aws_region,
+    connector_connect,
+    copy_hcl_module,
+    hcl_module_source,
+    live_terraform,
+    missing_requirements,
+    skip_reason,
+    stack_json,
+    stack_tfvars,
+    state_root,
+    stream_row_count,
+    suffix,
+    triggered_runs,
+    unexplained_changes,
+    wait_for,
+)
+from tests.terraform_env import Terraform
 
 pytestmark = pytest.mark.live
 
-SNOWFLAKE_VARIABLES = (
-    "SNOWFLAKE_ORGANIZATION_NAME",
-    "SNOWFLAKE_ACCOUNT_NAME",
-    "SNOWFLAKE_USER",
-    "SNOWFLAKE_PASSWORD",
-)
-AWS_CREDENTIALS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-AWS_REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
-SUFFIX_VARIABLE = "SNOWSSI_LIVE_SUFFIX"
-ARRIVAL_TIMEOUT = 600  # seconds a file may take from inbound to outbound bucket
-POLL_INTERVAL = 10
-
-
-def missing_requirements() -> list[str]:
-    """What the live suite needs and this environment lacks, by name."""
-    missing = [name for name in SNOWFLAKE_VARIABLES if not os.environ.get(name)]
-    if not os.environ.get("AWS_PROFILE") and not all(os.environ.get(n) for n in AWS_CREDENTIALS):
-        missing.append("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)")
-    if not any(os.environ.get(name) for name in AWS_REGION_VARIABLES):
-        missing.append("AWS_REGION")
-    if find_terraform() is None:
-        missing.append("`terraform` on PATH")
-    try:
-        import boto3  # noqa: F401
-        import snowflake.connector  # noqa: F401
-    except ImportError:
-        missing.append("the live extra (pip install -e '.[test,live]')")
-    return missing
+# XSMALL with a 60 s auto-suspend keeps the warehouse's share of each run small.
+CHEAP_WAREHOUSE = {"warehouse_size": "XSMALL", "warehouse_auto_suspend": 60}
+# The HCL module (and the parity stack) use element 2 of warehouse_sizes.
+CHEAP_WAREHOUSE_SIZES = ["XSMALL", "XSMALL", "XSMALL"]
+# TASK_HISTORY shows a run shortly after it ends.
+HISTORY_TIMEOUT = 180.0
 
 
 @pytest.fixture(scope="module")
-def account() -> None:
+def login() -> SnowflakeLogin:
     missing = missing_requirements()
     if missing:
         # Always a skip, on CI too: the live suite is opt-in and CI has no account.
-        pytest.skip("live suite needs " + "; ".join(missing))
+        pytest.skip(skip_reason(missing))
+    return SnowflakeLogin.from_environment()
+
+
+@pytest.fixture(scope="module")
+def terraform(login: SnowflakeLogin) -> Terraform:
+    return live_terraform(login, state_root())
+
+
+def region() -> str:
+    found = aws_region()
+    assert found is not None
+    return found
 
 
 @dataclass
 class Deployment:
-    """A stack applied with the real providers, and the outputs it wrote."""
-
-    terraform: Terraform
-    workdir: Path
-    outputs: dict[str, Any]
-
-    def output(self, name: str) -> str:
-        return str(self.outputs[name]["value"])
-
-
-def _region() -> str:
-    return next(os.environ[n] for n in AWS_REGION_VARIABLES if os.environ.get(n))
-
-
-def _suffix(case: str) -> str:
-    base = os.environ.get(SUFFIX_VARIABLE)
-    if not base:
-        import boto3
-
-        # Bucket names are global: the account id keeps two users' runs apart.
-        base = f"live-{boto3.client('sts').get_caller_identity()['Account']}"
-    return f"{base}-{case}"
+    workspace: Workspace
+    pipeline: Pipeline
 
 
 @pytest.fixture
-def deploy(account: None, tmp_path: Path) -> Iterator[Callable[..., Deployment]]:
-    """Apply ``SnowSSIStack`` with the given props; destroy it at teardown, whatever
-    happened in between (a failed apply can leave resources, so destroy runs then too)."""
-    executable = find_terraform()
-    assert executable is not None
-    terraform = Terraform(executable, None, terraform_version(executable))
-    applied: list[Path] = []
+def workspaces() -> Iterator[list[Workspace]]:
+    """The working folders a test used; whatever their state holds at the end is
+    destroyed (a failed apply leaves resources too)."""
+    used: list[Workspace] = []
+    try:
+        yield used
+    finally:
+        errors = []
+        for workspace in reversed(used):
+            try:
+                workspace.destroy_if_anything_left()
+            except BaseException as error:  # destroy the others all the same
+                errors.append(error)
+        if errors:
+            raise errors[0]
+
+
+@pytest.fixture
+def deploy(
+    login: SnowflakeLogin, terraform: Terraform, workspaces: list[Workspace]
+) -> Callable[..., Deployment]:
+    """Apply ``SnowSSIStack`` with the given props in the case's fixed folder, after
+    destroying what an earlier run of the case left there."""
 
     def apply(case: str, **props: Any) -> Deployment:
-        text = synth_text(
-            lambda app: SnowSSIStack(
-                app,
-                "snowssi",
-                name_suffix=_suffix(case),
-                required_version=f">= {terraform.version}",
-                **props,
-            )
-        )["snowssi"]
-        workdir = tmp_path / case
-        workdir.mkdir()
-        (workdir / "cdk.tf.json").write_text(text)
-        # Not secret: the region only. Credentials stay in the environment.
-        (workdir / "live.auto.tfvars.json").write_text(json.dumps({"region": _region()}))
-        terraform.run(workdir, "init", "-no-color", timeout=900)
-        applied.append(workdir)
-        terraform.run(workdir, "apply", "-auto-approve", "-no-color", timeout=1800)
-        outputs = json.loads(terraform.run(workdir, "output", "-json", "-no-color").stdout)
-        return Deployment(terraform, workdir, outputs)
+        name_suffix = suffix(case)
+        workspace = Workspace(terraform, state_root() / name_suffix)
+        workspaces.append(workspace)
+        workspace.destroy_leftovers()
+        text = stack_json(terraform_version=terraform.version, name_suffix=name_suffix, **props)
+        workspace.write({"cdk.tf.json": text}, stack_tfvars(login, region()))
+        outputs = workspace.apply()
+        pipeline = Pipeline(outputs, login, connector_connect(), aws_client("s3"))
+        return Deployment(workspace, pipeline)
 
-    try:
-        yield apply
-    finally:
-        for workdir in applied:
-            terraform.run(workdir, "destroy", "-auto-approve", "-no-color", timeout=1800)
+    return apply
 
 
-def _snowflake_connection() -> Any:
-    import snowflake.connector
-
-    return snowflake.connector.connect(
-        account=f"{os.environ['SNOWFLAKE_ORGANIZATION_NAME']}-{os.environ['SNOWFLAKE_ACCOUNT_NAME']}",
-        user=os.environ["SNOWFLAKE_USER"],
-        password=os.environ["SNOWFLAKE_PASSWORD"],
-        role=os.environ.get("SNOWFLAKE_ROLE", "ACCOUNTADMIN"),
+def require_a_triggered_run(pipeline: Pipeline) -> None:
+    """The task has no schedule and nobody ran it by hand: a run in TASK_HISTORY that
+    EXECUTE TASK did not start is the trigger (WHEN SYSTEM$STREAM_HAS_DATA) working."""
+    wait_for(
+        lambda: bool(triggered_runs(pipeline.runs())),
+        "a successful run of the task not started by EXECUTE TASK",
+        timeout=HISTORY_TIMEOUT,
+        explain=lambda: f"TASK_HISTORY: {pipeline.runs()}",
     )
 
 
-def _wait_for(condition: Callable[[], bool], what: str, timeout: float = ARRIVAL_TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what} did not happen within {timeout:.0f} s")
-        time.sleep(POLL_INTERVAL)
-
-
-def _object_exists(s3: Any, bucket: str, key: str) -> bool:
-    with suppress(s3.exceptions.ClientError):
-        s3.head_object(Bucket=bucket, Key=key)
-        return True
-    return False
-
-
-def _send_a_file_through(deployment: Deployment, prefix: str = "") -> str:
-    import boto3
-
-    s3 = boto3.client("s3", region_name=_region())
-    key = f"live/{uuid.uuid4().hex}.csv"
-    s3.put_object(Bucket=deployment.output(f"{prefix}inbound_bucket_name"), Key=key, Body=b"a,b\n")
-    with _snowflake_connection() as connection, connection.cursor() as cursor:
-        # No notification channel in these stacks: refresh by hand, then run the task
-        # now instead of waiting for its trigger.
-        cursor.execute(
-            f"ALTER STAGE {deployment.output(f'{prefix}inbound_stage_fully_qualified_name')} "
-            "REFRESH"
-        )
-        cursor.execute(f"EXECUTE TASK {deployment.output(f'{prefix}task_fully_qualified_name')}")
-    outbound = deployment.output(f"{prefix}outbound_bucket_name")
-    _wait_for(lambda: _object_exists(s3, outbound, key), f"s3://{outbound}/{key} arriving")
-    return key
-
-
-def _plan_is_empty(deployment: Deployment) -> None:
-    # Exit 0: no change. Exit 2 would mean the provider read something back in another
-    # form than declared (a stage replaced on every apply is the known case).
-    deployment.terraform.run(
-        deployment.workdir,
-        "plan",
-        "-detailed-exitcode",
-        "-no-color",
-        "-input=false",
-        label="plan -detailed-exitcode",
-        timeout=900,
-    )
-
-
-# XSMALL with a 60 s auto-suspend keeps the warehouse's share of each run small.
-CHEAP_WAREHOUSE = {"warehouse_size": "XSMALL", "warehouse_auto_suspend": 60}
-
-
-def test_a_file_goes_through_the_default_pipeline_and_the_plan_stays_empty(deploy):
+def test_a_file_goes_through_the_default_pipeline_by_its_trigger(deploy):
     deployment = deploy("copy", **CHEAP_WAREHOUSE)
-    _send_a_file_through(deployment)
-    _plan_is_empty(deployment)
+    key = deployment.pipeline.send_a_file()
+    deployment.pipeline.wait_for_arrival(key)
+    require_a_triggered_run(deployment.pipeline)
+    deployment.workspace.plan_is_empty()
 
 
 def test_consume_stream_records_the_file_and_empties_the_stream(deploy):
     deployment = deploy("consume", processing="consume_stream", **CHEAP_WAREHOUSE)
-    key = _send_a_file_through(deployment)
-    table = deployment.output("processed_files_table_fully_qualified_name")
-    stream = deployment.output("stream_fully_qualified_name")
-    with _snowflake_connection() as connection, connection.cursor() as cursor:
+    pipeline = deployment.pipeline
+    key = pipeline.send_a_file()
+    pipeline.wait_for_arrival(key)
+    require_a_triggered_run(pipeline)
+    table = pipeline.output("processed_files_table_fully_qualified_name")
+    stream = pipeline.output("stream_fully_qualified_name")
+    with pipeline.session() as cursor:
 
         def recorded() -> bool:
             cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE RELATIVE_PATH = %s", (key,))
-            return cursor.fetchone()[0] == 1
+            row = cursor.fetchone()
+            return row is not None and row[0] == 1
 
-        _wait_for(recorded, f"{key} recorded in {table}")
-        cursor.execute(f"SELECT SYSTEM$STREAM_HAS_DATA('{stream}')")
-        assert cursor.fetchone()[0] is False
-    _plan_is_empty(deployment)
+        wait_for(recorded, f"{key} recorded in {table}", timeout=HISTORY_TIMEOUT)
+        assert stream_row_count(cursor, stream) == 0
+    deployment.workspace.plan_is_empty()
 
 
 def test_a_serverless_task_runs_and_the_plan_stays_empty(deploy):
-    deployment = deploy("serverless", serverless_task=True, processing="consume_stream")
-    _send_a_file_through(deployment)
-    _plan_is_empty(deployment)
+    deployment = deploy(
+        "serverless", serverless_task=True, processing="consume_stream", **CHEAP_WAREHOUSE
+    )
+    key = deployment.pipeline.send_a_file()
+    deployment.pipeline.wait_for_arrival(key)
+    deployment.workspace.plan_is_empty()
+
+
+def test_a_deployment_of_the_hcl_module_is_taken_over(login, terraform, workspaces):
+    """Deploy the released HCL module, switch the same state to the library's JSON, and
+    require a plan of no-ops (the moves) and documented in-place updates only; then a
+    file still flows, by the trigger, and the next plan is empty."""
+    source = hcl_module_source()
+    folder = state_root() / suffix("takeover")
+    hcl = Workspace(terraform, folder / "hcl", state_file="terraform.tfstate")
+    ours = Workspace(terraform, folder / "json")
+    workspaces += [hcl, ours]
+    ours.destroy_leftovers()
+    hcl.destroy_leftovers()
+    tfvars = stack_tfvars(login, region(), warehouse_sizes=CHEAP_WAREHOUSE_SIZES)
+
+    copy_hcl_module(source, hcl.path, terraform.version)
+    hcl.write({}, tfvars)
+    hcl.apply()
+
+    ours.write({"cdk.tf.json": stack_json(terraform_version=terraform.version)}, tfvars)
+    hcl.state_path.replace(ours.state_path)  # the README's step 1: the same state
+    ours.init()
+    plan = ours.saved_plan("takeover.tfplan")
+    assert unexplained_changes(plan) == []
+    outputs = ours.apply("takeover.tfplan")
+
+    pipeline = Pipeline(outputs, login, connector_connect(), aws_client("s3"))
+    key = pipeline.send_a_file()
+    pipeline.wait_for_arrival(key)
+    require_a_triggered_run(pipeline)
+    ours.plan_is_empty()
