@@ -583,7 +583,7 @@ class Pipeline:
 
 REQUIRED_VERSION = re.compile(r"^\s*required_version\s*=", re.MULTILINE)
 OVERRIDE_FILE = "live_required_version_override.tf"
-# In-place updates the docs explain for the first plan after a takeover (README,
+# In-place updates the docs explain for the first plan after a takeover (docs/migrating.md,
 # "Migrating from the HCL module"), by address: why each may appear.
 EXPLAINED_TAKEOVER_UPDATES = {
     "snowflake_task.task": (

@@ -184,7 +184,7 @@ def test_a_deployment_of_the_hcl_module_is_taken_over(login, terraform, workspac
     hcl.apply()
 
     ours.write({"cdk.tf.json": stack_json(terraform_version=terraform.version)}, tfvars)
-    hcl.state_path.replace(ours.state_path)  # the README's step 1: the same state
+    hcl.state_path.replace(ours.state_path)  # docs/migrating.md, step 1: the same state
     ours.init()
     plan = ours.saved_plan("takeover.tfplan")
     assert unexplained_changes(plan) == []
