@@ -352,7 +352,10 @@ def wait_for(
         if time.monotonic() >= deadline:
             message = f"{what} did not happen within {timeout:.0f} s"
             if explain is not None:
-                message += f"; {explain()}"
+                try:
+                    message += f"; {explain()}"
+                except Exception as error:  # the timeout is the failure to report
+                    message += f"; no explanation: {type(error).__name__}: {error}"
             pytest.fail(message)
         sleep(poll)
 

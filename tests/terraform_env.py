@@ -250,7 +250,8 @@ class Terraform:
     # the user's environment names none.
     plugin_cache: Path | None = None
     # Set (a string) or removed (None) in every step's environment, after the rest.
-    env_overrides: Mapping[str, str | None] = field(default_factory=dict)
+    # May hold a secret (the live suite's private key): kept out of the repr.
+    env_overrides: Mapping[str, str | None] = field(default_factory=dict, repr=False)
     interrupt_grace: float = INTERRUPT_GRACE
 
     @property

@@ -129,7 +129,7 @@ def require_a_triggered_run(pipeline: Pipeline) -> None:
     )
 
 
-def test_a_file_goes_through_the_default_pipeline_by_its_trigger(deploy):
+def test_copy_a_file_goes_through_the_default_pipeline_by_its_trigger(deploy):
     deployment = deploy("copy", **CHEAP_WAREHOUSE)
     key = deployment.pipeline.send_a_file()
     deployment.pipeline.wait_for_arrival(key)
@@ -166,7 +166,7 @@ def test_a_serverless_task_runs_and_the_plan_stays_empty(deploy):
     deployment.workspace.plan_is_empty()
 
 
-def test_a_deployment_of_the_hcl_module_is_taken_over(login, terraform, workspaces):
+def test_takeover_of_a_deployment_of_the_hcl_module(login, terraform, workspaces):
     """Deploy the released HCL module, switch the same state to the library's JSON, and
     require a plan of no-ops (the moves) and documented in-place updates only; then a
     file still flows, by the trigger, and the next plan is empty."""

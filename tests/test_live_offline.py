@@ -501,6 +501,21 @@ def test_5_wait_for_stops_at_its_timeout():
         )
     assert time.monotonic() - start < 5 and len(calls) >= 2
 
+    def unreachable() -> str:
+        raise OSError("250001: Could not connect to Snowflake backend")
+
+    with pytest.raises(pytest.fail.Exception, match=r"x did not happen .*no explanation.*250001"):
+        wait_for(lambda: False, "x", timeout=0, poll=0, explain=unreachable)
+
+
+def test_the_private_key_stays_out_of_the_terraform_drivers_repr(clean_sign_in):
+    clean_sign_in.setenv("SNOWFLAKE_PRIVATE_KEY", FAKE_KEY)
+    login = SnowflakeLogin.from_environment()
+    driver = Terraform(
+        Path("terraform"), None, "1.11.4", env_overrides=login.terraform_environment()
+    )
+    assert "offline-test-key" not in repr(driver) and "offline-test-key" not in repr(login)
+
 
 # --- 6. The stream's emptiness by its row count -----------------------------------------------
 
