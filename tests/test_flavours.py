@@ -80,13 +80,20 @@ def test_the_flavour_the_program_imported_wins(monkeypatch: pytest.MonkeyPatch):
 # prints the flavour it chose and the core module it took.
 CHOOSE_FLAVOUR = textwrap.dedent(
     """
-    import importlib, importlib.util, sys
+    import importlib, importlib.util, sys, types
 
     flavour_file, site, *imports = sys.argv[1:]
     sys.path.insert(0, site)
     for name in imports:
         importlib.import_module(name)
-    spec = importlib.util.spec_from_file_location("flavour_under_test", flavour_file)
+    # _flavour first runs the start-up hook's activate(), which is not under test here:
+    # a stand-in package whose hook does nothing.
+    package = types.ModuleType("snowssi_constructs")
+    package.__path__ = []
+    hook = types.ModuleType("snowssi_constructs._startup")
+    hook.activate = lambda: None
+    sys.modules.update({package.__name__: package, hook.__name__: hook})
+    spec = importlib.util.spec_from_file_location("snowssi_constructs._flavour", flavour_file)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     print(module.FLAVOUR, module.cdktf.__name__, module.cdktf.FAKE)
@@ -100,7 +107,8 @@ def _fake_flavours(root: Path, flavours: tuple[str, ...]) -> Path:
     for flavour in flavours:
         for name in MODULES[flavour]:
             (site / name).mkdir(parents=True)
-            (site / name / "__init__.py").write_text("FAKE = True\n")
+            # _flavour re-exports the core's App and TerraformStack.
+            (site / name / "__init__.py").write_text("FAKE = True\nApp = TerraformStack = None\n")
     return site
 
 
@@ -160,7 +168,8 @@ def test_with_both_flavours_installed_the_imported_one_wins(
 def test_asking_for_a_flavour_that_is_not_installed_names_the_extras():
     other = _other(FLAVOUR)
     completed = subprocess.run(
-        [sys.executable, "-c", "import snowssi_constructs"],
+        # The package's root imports nothing; its first construct brings the CDK.
+        [sys.executable, "-c", "from snowssi_constructs import SnowSSIStack"],
         env=_environment(**{FLAVOUR_ENV: other}),
         capture_output=True,
         text=True,
