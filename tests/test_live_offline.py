@@ -564,6 +564,9 @@ def role_names(moto: MotoServer) -> list[str]:
     return [role["RoleName"] for role in moto.client("iam").list_roles()["Roles"]]
 
 
+# Real Terraform on the JSON both flavours share: run once, on CDKTF (as the other
+# Terraform tests are).
+@pytest.mark.shared_json
 def test_7_a_run_destroys_what_an_earlier_run_left_in_its_fixed_folder(
     terraform: Terraform,  # noqa: F811
     moto_server: MotoServer,  # noqa: F811
