@@ -4,6 +4,7 @@
     python3 dev.py synth    # set up .venv (CDKTF), synthesize the default stack to cdktf.out/
     python3 dev.py test     # ruff, mypy, the docs site, pytest on CDKTF and CDK Terrain
     python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF)
+    python3 dev.py mutate   # mutation testing ([tool.mutmut]), then the surviving mutants
     python3 dev.py cli cdktf synth    # cdktf-cli 0.21.0 (or: cli cdktn synth, cdktn-cli 0.24.0)
     python3 dev.py tool ruff check .  # a tool of .venv (`python -m ruff check .`), as the
                                       # pre-commit hooks run them, on any OS
@@ -174,8 +175,27 @@ def tool(args: list[str]) -> None:
     run([str(interpreter), "-m", *args])
 
 
+def mutate(mutmut_args: list[str]) -> None:
+    """Mutation testing of the modules ``[tool.mutmut]`` in pyproject.toml names, with
+    mutmut (the ``mutation`` extra, installed into .venv on first use); then the mutants
+    no test killed. Arguments go to ``mutmut run`` (``--max-children 1`` on a busy
+    machine). Not part of ``test``: it runs the selected tests once per mutant."""
+    interpreter = ensure_environment("cdktf", test=True)
+    probe = [str(interpreter), "-c", "import mutmut"]
+    if subprocess.run(probe, capture_output=True, check=False).returncode != 0:
+        pip = [str(interpreter), "-m", "pip", "--disable-pip-version-check"]
+        run([*pip, "install", "-q", "-e", ".[cdktf,test,mutation]"])
+    # Its own script, not `python -m mutmut`: mutmut keeps state in mutmut.__main__.
+    # (mutmut forks for every mutant, so it runs on Linux and macOS only.)
+    mutmut = [str(interpreter.parent / "mutmut")]
+    # The mutated copy in mutants/ sets up jsii itself (the package root's activate()).
+    env = {**os.environ, "SNOWSSI_NO_STARTUP_HOOK": "1"}
+    run([*mutmut, "run", *mutmut_args], env=env)
+    run([*mutmut, "results"], env=env)
+
+
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("synth", "test", "live", "cli", "tool"):
+    if not argv or argv[0] not in ("synth", "test", "live", "cli", "tool", "mutate"):
         sys.exit(__doc__)
     if argv[0] == "tool":
         if len(argv) < 2:
@@ -190,6 +210,8 @@ def main(argv: list[str]) -> None:
         cli(argv[1], argv[2:])
     elif argv[0] == "live":
         live(argv[1:])
+    elif argv[0] == "mutate":
+        mutate(argv[1:])
     else:
         test(argv[1:])
 
