@@ -102,6 +102,7 @@ def test_an_unrelated_program_gets_only_the_finder(tmp_path: Path):
     assert not {"jsii", "platformdirs", CORE} & set(on["modules"])
     off = json.loads(_run([sys.executable, "-c", probe], tmp_path, **{OPT_OUT_ENV: "1"}).stdout)
     assert "snowssi_constructs._startup.StartupFinder" not in off["finders"]
+    assert not [name for name in off["modules"] if name.split(".")[0] == "snowssi_constructs"]
 
 
 def test_importing_the_cdk_first_takes_the_fast_path_with_no_warning(tmp_path: Path):
@@ -182,4 +183,9 @@ def test_the_wheel_carries_the_pth_file_and_the_hook(tmp_path: Path):
     assert "snowssi_constructs/_startup/snowssi-runtime.js" in names
     assert "snowssi_constructs/_flavour.py" in names
     assert not [name for name in names if name.startswith("_snowssi_jsii")]
-    assert pth == "import snowssi_constructs._startup as hook; hook.install()\n"
+    # Turned off, the hook imports nothing of ours: a copy of the package elsewhere on
+    # sys.path (mutmut's mutants/) is then the one a program imports.
+    assert pth == (
+        'import os; os.environ.get("SNOWSSI_NO_STARTUP_HOOK", "") in ("", "0") and '
+        '__import__("snowssi_constructs._startup", fromlist=["install"]).install()\n'
+    )
