@@ -251,8 +251,9 @@ class SnowSSIPipeline(Construct):
         inbound = self.inbound_stage.fully_qualified_name
         columns = ", ".join(col for col, _ in DIRECTORY_COLUMNS)
         new_files = f"FROM {stream} WHERE METADATA$ACTION = 'INSERT'"
-        if self.settings.file_pattern:
-            new_files += f" AND RLIKE(RELATIVE_PATH, '{_sql_literal(self.settings.file_pattern)}')"
+        file_pattern = self.settings.file_pattern
+        if file_pattern:
+            new_files += f" AND RLIKE(RELATIVE_PATH, '{_sql_literal(file_pattern)}')"
         return "\n".join(
             [
                 "BEGIN",
