@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from cdktf import App as App
     from cdktf import TerraformStack as TerraformStack
 
+    from .backend import S3StateBackend as S3StateBackend
+    from .external_s3_stage import ExternalS3Stage as ExternalS3Stage
+    from .generations import CURRENT as CURRENT
+    from .generations import LEGACY as LEGACY
+    from .generations import Generation as Generation
     from .iam_role import SnowflakeAccessRole as SnowflakeAccessRole
     from .kms_key import PipelineKey as PipelineKey
     from .naming import Naming as Naming
@@ -31,15 +36,20 @@ if TYPE_CHECKING:
     from .providers import configure_providers as configure_providers
     from .providers import pin_versions as pin_versions
     from .s3_bucket import EncryptedBucket as EncryptedBucket
-    from .stack import S3StateBackend as S3StateBackend
     from .stack import SnowSSIStack as SnowSSIStack
     from .stage import ExternalStage as ExternalStage
     from .storage_integration import S3StorageIntegration as S3StorageIntegration
+    from .storage_integration_aws import AwsStorageIntegration as AwsStorageIntegration
     from .variables import SnowSSIVariables as SnowSSIVariables
 
 # Each public name and the submodule that defines it.
 _EXPORTS = {
     "App": "_flavour",
+    "AwsStorageIntegration": "storage_integration_aws",
+    "CURRENT": "generations",
+    "ExternalS3Stage": "external_s3_stage",
+    "Generation": "generations",
+    "LEGACY": "generations",
     "EncryptedBucket": "s3_bucket",
     "ExternalStage": "stage",
     "HARDENED": "options",
@@ -49,7 +59,7 @@ _EXPORTS = {
     "PipelineOptions": "options",
     "PipelineSettings": "options",
     "ProviderVersions": "providers",
-    "S3StateBackend": "stack",
+    "S3StateBackend": "backend",
     "S3StorageIntegration": "storage_integration",
     "SharedSettings": "options",
     "SnowSSIPipeline": "pipeline",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from constructs import IConstruct
+
 from ._flavour import cdktf
 
 TerraformElement = cdktf.TerraformElement
@@ -30,6 +32,29 @@ def pin(element: _Element, name: str) -> _Element:
     return element
 
 
+def _stack_blocks(stack: TerraformStack, block: str) -> list[dict[str, object]]:
+    # One list per top-level block type, rewritten whole on every addition: an override
+    # of a list replaces it.
+    attribute = f"_snowssi_{block}"
+    blocks: list[dict[str, object]] | None = getattr(stack, attribute, None)
+    if blocks is None:
+        blocks = []
+        setattr(stack, attribute, blocks)
+    return blocks
+
+
+def _add_block(scope: IConstruct, block: str, body: dict[str, object]) -> None:
+    stack = TerraformStack.of(scope)
+    blocks = _stack_blocks(stack, block)
+    blocks.append(body)
+    stack.add_override(block, list(blocks))
+
+
+def address_of(resource: TerraformResource) -> str:
+    """``type.name``: the resource's address in the root module."""
+    return f"{resource.terraform_resource_type}.{resource.friendly_unique_id}"
+
+
 def move_from(resource: TerraformResource, old_address: str) -> None:
     """Add a ``moved`` block from ``old_address`` to ``resource``'s address.
 
@@ -37,15 +62,22 @@ def move_from(resource: TerraformResource, old_address: str) -> None:
     check to ``move_from_id`` that runs ``terraform version`` during synthesis, which
     would make synthesis fail on a machine without Terraform. The block is the same.
     """
-    stack = TerraformStack.of(resource)
-    moved: list[dict[str, str]] | None = getattr(stack, "_snowssi_moved", None)
-    if moved is None:
-        moved = []
-        stack._snowssi_moved = moved  # type: ignore[attr-defined]
-    moved.append(
-        {
-            "from": old_address,
-            "to": f"{resource.terraform_resource_type}.{resource.friendly_unique_id}",
-        }
-    )
-    stack.add_override("moved", list(moved))
+    _add_block(resource, "moved", {"from": old_address, "to": address_of(resource)})
+
+
+def import_existing(resource: TerraformResource, import_id: str) -> None:
+    """Add an ``import`` block that adopts the existing object ``import_id`` (in the
+    form the provider's importer takes) at ``resource``'s address (Terraform 1.5).
+
+    Written as a stack override rather than with ``import_from``, which, like
+    ``move_from_id``, runs ``terraform version`` during synthesis. ``to`` is a bare
+    address, as Terraform's JSON syntax wants it; ``id`` may hold references.
+    """
+    _add_block(resource, "import", {"to": address_of(resource), "id": import_id})
+
+
+def forget(scope: IConstruct, old_address: str) -> None:
+    """Add a ``removed`` block that drops ``old_address`` from the state and keeps the
+    object (``lifecycle { destroy = false }``, Terraform 1.7). The address must no
+    longer be declared; one that is not in the state is left alone."""
+    _add_block(scope, "removed", {"from": old_address, "lifecycle": [{"destroy": False}]})

@@ -34,6 +34,7 @@ from . import validation
 
 if TYPE_CHECKING:
     from ._flavour import snowflake
+    from .external_s3_stage import ExternalS3Stage
     from .s3_bucket import EncryptedBucket
     from .stage import ExternalStage
 
@@ -63,11 +64,11 @@ class SqlContext(Protocol):
         """The bucket files are copied to."""
 
     @property
-    def inbound_stage(self) -> ExternalStage:
+    def inbound_stage(self) -> ExternalStage | ExternalS3Stage:
         """The stage on the inbound bucket."""
 
     @property
-    def outbound_stage(self) -> ExternalStage:
+    def outbound_stage(self) -> ExternalStage | ExternalS3Stage:
         """The stage on the outbound bucket."""
 
     @property
@@ -100,6 +101,7 @@ class PipelineOptions(TypedDict, total=False):
     outbound_baseline_access: bool
     serverless_initial_size: str
     serverless_schedule_minutes: int
+    serverless_target_completion_minutes: int
 
 
 class SharedOptions(TypedDict, total=False):
@@ -190,8 +192,13 @@ class PipelineSettings(Settings):
     serverless_initial_size: str = "XSMALL"
     """Initial size of a serverless task's compute, at most XXLARGE."""
     serverless_schedule_minutes: int = 1
-    """How often a serverless task checks its stream (provider 2.10.1 cannot start a
-    serverless task that only has a ``WHEN``)."""
+    """How often a serverless task checks its stream on the ``legacy`` provider
+    generation (provider 2.10.1 cannot start a serverless task that only has a
+    ``WHEN``)."""
+    serverless_target_completion_minutes: int = 10
+    """On the ``current`` provider generation, the serverless task is truly triggered
+    and Snowflake sizes its compute to finish a run within this many minutes
+    (``target_completion_interval``); the provider's own tests round-trip 10."""
 
     def __post_init__(self) -> None:
         with validation.Problems(type(self).__name__) as problems:
@@ -229,6 +236,12 @@ class PipelineSettings(Settings):
                 self.serverless_schedule_minutes,
                 minimum=1,
                 maximum=MAX_SCHEDULE_MINUTES,
+            )
+            problems.check(
+                validation.integer,
+                "serverless_target_completion_minutes",
+                self.serverless_target_completion_minutes,
+                minimum=1,
             )
 
 

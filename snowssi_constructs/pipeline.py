@@ -7,19 +7,23 @@ come in as props, so one stack can hold several pipelines.
 from __future__ import annotations
 
 import re
-from typing import Unpack
+from typing import Any, Unpack
 
 from constructs import Construct
 
 from . import validation
 from ._addresses import pin
+from ._current_types import triggered_task
 from ._flavour import snowflake
+from .external_s3_stage import ExternalS3Stage
+from .generations import LEGACY, Generation
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming
 from .options import PipelineOptions, PipelineSettings, Processing, SqlContext, SqlStatement
 from .s3_bucket import EncryptedBucket
 from .stage import ExternalStage
 from .storage_integration import S3StorageIntegration
+from .storage_integration_aws import AwsStorageIntegration
 
 StreamOnDirectoryTable = snowflake.stream_on_directory_table.StreamOnDirectoryTable
 Table = snowflake.table.Table
@@ -56,7 +60,9 @@ class SnowSSIPipeline(Construct):
         the task serverless (Snowflake-managed compute, ``serverless_initial_size``).
     :param kms_key_id: key id for the buckets' default encryption.
     :param integration: the shared storage integration; the pipeline's buckets are
-        added to its allowed locations.
+        added to its allowed locations. Of the generation's type:
+        :class:`~snowssi_constructs.S3StorageIntegration` for ``legacy``,
+        :class:`~snowssi_constructs.AwsStorageIntegration` for ``current``.
     :param access_role: the shared IAM role; read on the inbound bucket and write on
         the outbound bucket are granted to it. The stages' IAM propagation wait starts
         after its policy exists.
@@ -66,13 +72,21 @@ class SnowSSIPipeline(Construct):
     :param settings: the pipeline's resolved options
         (:class:`~snowssi_constructs.options.PipelineSettings`), as the stack passes
         them; or give ``options`` instead.
+    :param generation: the snowflake provider generation
+        (:data:`~snowssi_constructs.generations.LEGACY` or ``CURRENT``): which stage type
+        the pipeline declares and how a serverless task is started.
+    :param adopt_legacy: the one-time upgrade from the legacy generation (``current``
+        only): each stage imports the existing legacy stage and forgets its old
+        addresses (see :class:`~snowssi_constructs.ExternalS3Stage`).
     :param options: the pipeline's options as keywords,
         :class:`~snowssi_constructs.options.PipelineOptions` (the same keywords the stack
         takes), resolved over the defaults; not together with ``settings``.
 
-    A serverless task (``warehouse=None``) also runs every ``serverless_schedule_minutes``:
-    Snowflake needs ``TARGET_COMPLETION_INTERVAL`` to start a serverless task that only
-    has a ``WHEN``, and provider 2.10.1 cannot set it. A run whose ``WHEN`` is false is
+    On the ``legacy`` generation a serverless task (``warehouse=None``) also runs every
+    ``serverless_schedule_minutes``: Snowflake needs ``TARGET_COMPLETION_INTERVAL`` to
+    start a serverless task that only has a ``WHEN``, and provider 2.10.1 cannot set it.
+    On ``current`` the task sets it (``serverless_target_completion_minutes``) and has
+    no schedule. A run whose ``WHEN`` is false is
     skipped; each skipped check is a small cloud-services charge (billed only beyond the
     daily cloud-services allowance), so 1 minute means up to 1,440 checks a day.
     """
@@ -87,10 +101,12 @@ class SnowSSIPipeline(Construct):
         schema: str,
         warehouse: str | None,
         kms_key_id: str,
-        integration: S3StorageIntegration,
+        integration: S3StorageIntegration | AwsStorageIntegration,
         access_role: SnowflakeAccessRole,
         name: str | None = None,
         settings: PipelineSettings | None = None,
+        generation: Generation = LEGACY,
+        adopt_legacy: bool = False,
         **options: Unpack[PipelineOptions],
     ) -> None:
         super().__init__(scope, id)
@@ -106,6 +122,9 @@ class SnowSSIPipeline(Construct):
                 access_role=access_role,
                 name=name,
             )
+            check_generation_props(
+                problems, generation=generation, integration=integration, adopt_legacy=adopt_legacy
+            )
             if settings is None:
                 # Last in the block: a bad option joins the problems above.
                 settings = PipelineSettings.resolve(options)
@@ -116,6 +135,7 @@ class SnowSSIPipeline(Construct):
 
         self.pipeline_name = name
         self.settings = settings
+        self.generation = generation
         self._warehouse = warehouse
         address = _Addresses(name)
         sf_prefix = f"{name.upper()}_" if name else ""
@@ -146,18 +166,25 @@ class SnowSSIPipeline(Construct):
         access_role.grant_read(self.inbound_bucket)
         access_role.grant_write(self.outbound_bucket, baseline=settings.outbound_baseline_access)
 
-        def stage(side: str, url: str) -> ExternalStage:
-            return ExternalStage(
-                self,
-                address(f"{side}_stage"),
-                name=naming.snowflake(f"{sf_prefix}{side.upper()}_STAGE_"),
-                url=url,
-                database=database,
-                schema=schema,
-                storage_integration=integration.integration_name,
-                wait_after=[access_role.policy],
-                moved_from_module=None if name else f"{side}_stage",
-            )
+        def stage(side: str, url: str) -> ExternalStage | ExternalS3Stage:
+            common: dict[str, Any] = {
+                "name": naming.snowflake(f"{sf_prefix}{side.upper()}_STAGE_"),
+                "url": url,
+                "database": database,
+                "schema": schema,
+                "storage_integration": integration.integration_name,
+                "wait_after": [access_role.policy],
+                "moved_from_module": None if name else f"{side}_stage",
+            }
+            if generation.is_current:
+                return ExternalS3Stage(
+                    self,
+                    address(f"{side}_stage"),
+                    kms_key_id=kms_key_id,
+                    adopt_legacy=adopt_legacy,
+                    **common,
+                )
+            return ExternalStage(self, address(f"{side}_stage"), **common)
 
         self.inbound_stage = stage("inbound", self.inbound_bucket.s3_url)
         self.outbound_stage = stage("outbound", self.outbound_bucket.s3_url)
@@ -195,9 +222,10 @@ class SnowSSIPipeline(Construct):
             statement = self.copy_stage_sql()
         validation.require("sql_statement", statement)
 
-        self.task = Task(
+        self.task = triggered_task(
             self,
             "task",
+            target_completion_minutes=self._target_completion_minutes(),
             database=database,
             schema=schema,
             name=naming.snowflake(f"{sf_prefix}TASK_"),
@@ -272,9 +300,15 @@ class SnowSSIPipeline(Construct):
     def _serverless_schedule(self) -> TaskSchedule | None:
         # See serverless_schedule_minutes: a serverless task that only has a WHEN
         # cannot be started with provider 2.10.1.
-        if self._warehouse is not None:
+        if self._warehouse is not None or self.generation.is_current:
             return None
         return TaskSchedule(minutes=self.settings.serverless_schedule_minutes)
+
+    def _target_completion_minutes(self) -> int | None:
+        # Only a serverless triggered task needs (and may have) the interval.
+        if self._warehouse is not None or not self.generation.is_current:
+            return None
+        return self.settings.serverless_target_completion_minutes
 
     def _serverless_size(self) -> str | None:
         if self._warehouse is not None:
@@ -300,11 +334,38 @@ def check_pipeline_props(
     for prop, value in (("database", database), ("schema", schema), ("kms_key_id", kms_key_id)):
         problems.check(validation.non_empty_string, prop, value)
     problems.check(validation.string, "warehouse", warehouse, optional=True)
-    problems.check(validation.instance_of, "integration", integration, S3StorageIntegration)
+    problems.check(
+        validation.instance_of,
+        "integration",
+        integration,
+        (S3StorageIntegration, AwsStorageIntegration),
+    )
     problems.check(validation.instance_of, "access_role", access_role, SnowflakeAccessRole)
     problems.check(validation.string, "name", name, optional=True)
     if isinstance(name, str):
         check_pipeline_name(problems, "name", name)
+
+
+def check_generation_props(
+    problems: validation.Problems, *, generation: object, integration: object, adopt_legacy: object
+) -> None:
+    """Record the problems of the generation props: a known generation, an integration
+    of its type, and ``adopt_legacy`` only on ``current``."""
+    problems.check(validation.instance_of, "generation", generation, Generation)
+    problems.check(validation.boolean, "adopt_legacy", adopt_legacy)
+    if not isinstance(generation, Generation):
+        return
+    expected = AwsStorageIntegration if generation.is_current else S3StorageIntegration
+    if isinstance(integration, S3StorageIntegration | AwsStorageIntegration) and not isinstance(
+        integration, expected
+    ):
+        problems.add(
+            "integration",
+            f"the {generation.name} generation declares a {expected.__name__}, "
+            f"got a {type(integration).__name__}",
+        )
+    if adopt_legacy is True and not generation.is_current:
+        problems.add("adopt_legacy", "adopting legacy objects needs the current generation")
 
 
 def check_pipeline_name(problems: validation.Problems, prop: str, name: str) -> None:

@@ -4,13 +4,19 @@ pipelines, wired together."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Unpack
 
 from constructs import Construct
 
 from . import validation
 from ._flavour import aws, cdktf, random_provider, snowflake
+from .backend import S3StateBackend, configure_backend
+from .generations import (
+    GENERATIONS,
+    LEGACY_TYPE_FEATURES,
+    SNOWFLAKE_PROVIDERS,
+    SnowflakeProvider,
+)
 from .iam_role import SnowflakeAccessRole
 from .kms_key import PipelineKey
 from .naming import Naming
@@ -22,12 +28,11 @@ from .options import (
     SharedSettings,
 )
 from .pipeline import SnowSSIPipeline, check_pipeline_name
-from .providers import REQUIRED_VERSION, ProviderVersions, configure_providers, pin_versions
+from .providers import ProviderVersions, configure_providers, pin_versions
 from .storage_integration import S3StorageIntegration
+from .storage_integration_aws import AwsStorageIntegration
 from .variables import SnowSSIVariables
 
-LocalBackend = cdktf.LocalBackend
-S3Backend = cdktf.S3Backend
 TerraformBackend = cdktf.TerraformBackend
 TerraformOutput = cdktf.TerraformOutput
 TerraformStack = cdktf.TerraformStack
@@ -36,35 +41,6 @@ Pet = random_provider.pet.Pet
 Database = snowflake.database.Database
 Schema = snowflake.schema.Schema
 Warehouse = snowflake.warehouse.Warehouse
-
-
-@dataclass(frozen=True)
-class S3StateBackend:
-    """Remote state in S3 with Terraform's native lock file (``use_lockfile``).
-
-    ``key`` defaults to ``snowssi/<stack id>/terraform.tfstate``, so several stacks of
-    one app (dev, prod) keep separate states in one bucket.
-    """
-
-    bucket: str
-    key: str | None = None
-    region: str | None = None
-    encrypt: bool = True
-    use_lockfile: bool = True
-    kms_key_id: str | None = None
-
-    def __post_init__(self) -> None:
-        # Named as the stack's prop, where the value is given: s3_backend.<field>.
-        with validation.Problems("S3StateBackend") as problems:
-            problems.check(validation.bucket_name, "s3_backend.bucket", self.bucket)
-            if self.key is not None:
-                problems.check(validation.s3_backend_key, "s3_backend.key", self.key)
-            if self.region is not None:
-                problems.check(validation.aws_region, "s3_backend.region", self.region)
-            problems.check(validation.boolean, "s3_backend.encrypt", self.encrypt)
-            problems.check(validation.boolean, "s3_backend.use_lockfile", self.use_lockfile)
-            if self.kms_key_id is not None:
-                problems.check(validation.kms_key_id, "s3_backend.kms_key_id", self.kms_key_id)
 
 
 class SnowSSIStack(TerraformStack):
@@ -76,6 +52,11 @@ class SnowSSIStack(TerraformStack):
     ``hardened=True`` turns on every fix of the original's defects; each fix is also an
     option of its own. An option given explicitly wins over the preset.
 
+    ``snowflake_provider="current"`` declares the same pipeline for snowflake provider
+    2.20.0 with its stable stage and integration types; ``upgrade_from_legacy=True``
+    (once, on ``current``) adopts the objects of a legacy deployment instead of creating
+    them. docs/provider-generations.md compares the two and gives the upgrade's steps.
+
     docs/constructs.md has a table of every prop.
     """
 
@@ -85,7 +66,9 @@ class SnowSSIStack(TerraformStack):
         id: str,
         *,
         hardened: bool = False,
-        required_version: str = REQUIRED_VERSION,
+        snowflake_provider: SnowflakeProvider = "legacy",
+        upgrade_from_legacy: bool = False,
+        required_version: str | None = None,
         provider_versions: ProviderVersions | None = None,
         name_suffix: str | None = None,
         pipelines: Sequence[str] | None = None,
@@ -104,11 +87,23 @@ class SnowSSIStack(TerraformStack):
         with validation.Problems(type(self).__name__) as problems:
             for prop, flag in (
                 ("hardened", hardened),
+                ("upgrade_from_legacy", upgrade_from_legacy),
                 ("serverless_task", serverless_task),
                 ("outputs", outputs),
             ):
                 problems.check(validation.boolean, prop, flag)
-            problems.check(validation.version_constraint, "required_version", required_version)
+            problems.check(
+                validation.choice, "snowflake_provider", snowflake_provider, SNOWFLAKE_PROVIDERS
+            )
+            generation = GENERATIONS.get(str(snowflake_provider), GENERATIONS["legacy"])
+            if upgrade_from_legacy is True and not generation.is_current:
+                problems.add(
+                    "upgrade_from_legacy",
+                    "the upgrade adopts legacy objects into the current generation: "
+                    "give snowflake_provider='current' too",
+                )
+            if required_version is not None:
+                problems.check(validation.version_constraint, "required_version", required_version)
             problems.check(
                 validation.instance_of,
                 "provider_versions",
@@ -173,14 +168,33 @@ class SnowSSIStack(TerraformStack):
             self.pipeline_settings = PipelineSettings.resolve(preset.pipeline, options)
 
         self.hardened = hardened
+        self.generation = generation
+        self.upgrade_from_legacy = upgrade_from_legacy
         self.shared_settings = shared
         self._outputs = outputs
 
         # Terraform settings, variables and providers.
-        pin_versions(self, required_version=required_version, versions=provider_versions)
-        self._configure_backend(id, s3_backend, backend)
+        if required_version is None:
+            locking = s3_backend is not None and s3_backend.use_lockfile
+            required_version = (
+                generation.required_version_with_lockfile
+                if locking
+                else generation.required_version
+            )
+        pin_versions(
+            self,
+            required_version=required_version,
+            versions=provider_versions,
+            generation=generation,
+        )
+        self.backend = configure_backend(self, id, s3_backend, backend)
         self.variables = SnowSSIVariables.declare(self)
-        configure_providers(self, self.variables)
+        configure_providers(
+            self,
+            self.variables,
+            generation=generation,
+            also_enabled=LEGACY_TYPE_FEATURES if upgrade_from_legacy else (),
+        )
 
         # Shared resources.
         if name_suffix is None:
@@ -216,12 +230,22 @@ class SnowSSIStack(TerraformStack):
             user_role_name=naming.aws_nestable("role-"),
             alias_name=naming.aws("alias/snowssi-"),
         )
-        self.storage_integration = S3StorageIntegration(
-            self,
-            "storage_integration",
-            name=naming.snowflake("STORAGE_INTEGRATION_"),
-            role_arn=role_arn,
-        )
+        self.storage_integration: S3StorageIntegration | AwsStorageIntegration
+        if generation.is_current:
+            self.storage_integration = AwsStorageIntegration(
+                self,
+                "storage_integration",
+                name=naming.snowflake("STORAGE_INTEGRATION_"),
+                role_arn=role_arn,
+                adopt_legacy=upgrade_from_legacy,
+            )
+        else:
+            self.storage_integration = S3StorageIntegration(
+                self,
+                "storage_integration",
+                name=naming.snowflake("STORAGE_INTEGRATION_"),
+                role_arn=role_arn,
+            )
         self.access_role = SnowflakeAccessRole(
             self,
             "access_role",
@@ -265,37 +289,13 @@ class SnowSSIStack(TerraformStack):
             access_role=self.access_role,
             name=name,
             settings=settings,
+            generation=self.generation,
+            adopt_legacy=self.upgrade_from_legacy,
         )
         self.pipelines[name] = pipeline
         if self._outputs:
             self._pipeline_outputs(pipeline)
         return pipeline
-
-    def _configure_backend(
-        self,
-        stack_id: str,
-        s3_backend: S3StateBackend | None,
-        backend: Callable[[TerraformStack], TerraformBackend] | None,
-    ) -> None:
-        if backend is not None:
-            self.backend = backend(self)
-        elif s3_backend is not None:
-            s3 = S3Backend(
-                self,
-                bucket=s3_backend.bucket,
-                key=s3_backend.key or f"snowssi/{stack_id}/terraform.tfstate",
-                region=s3_backend.region,
-                encrypt=s3_backend.encrypt,
-                kms_key_id=s3_backend.kms_key_id,
-            )
-            if s3_backend.use_lockfile:
-                # cdktf 0.21 predates use_lockfile (Terraform 1.10+); set it directly.
-                s3.add_override("use_lockfile", True)
-            self.backend = s3
-        else:
-            # Relative, so the JSON holds no path of the machine; Terraform resolves it
-            # in the stack's folder.
-            self.backend = LocalBackend(self, path=f"terraform.{stack_id}.tfstate")
 
     def _shared_outputs(self) -> None:
         for name, value, description in (

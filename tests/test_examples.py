@@ -13,6 +13,7 @@ import pytest
 
 from snowssi_constructs.snowflake_regex import unsupported_constructs
 from tests.support import (
+    CURRENT_EXAMPLES,
     EXAMPLES,
     EXAMPLES_DIR,
     ROOT,
@@ -39,7 +40,17 @@ def test_the_required_examples_exist():
         "hardened",
         "multi_pipeline",
         "environments",
+        "current_provider",
+        "upgrade_from_legacy",
     } <= set(EXAMPLES)
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_example_pins_the_provider_generation_the_tests_expect(documents, example):
+    # The schema and provider-fact tests pick their checks by this list.
+    expected = "2.20.0" if example in CURRENT_EXAMPLES else "2.10.1"
+    for document in documents[example].values():
+        assert document["terraform"]["required_providers"]["snowflake"]["version"] == expected
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -140,3 +151,25 @@ def test_environments_example_has_a_state_key_per_environment(documents):
         "snowssi-dev": "snowssi/snowssi-dev/terraform.tfstate",
         "snowssi-prod": "snowssi/snowssi-prod/terraform.tfstate",
     }
+
+
+def test_current_provider_example_has_a_default_and_a_triggered_serverless_pipeline(documents):
+    stacks = documents["current_provider"]
+    assert sorted(stacks) == ["snowssi", "snowssi_serverless"]
+    default_task = resources(stacks["snowssi"])["snowflake_task.task"]
+    assert "warehouse" in default_task and "target_completion_interval" not in default_task
+    serverless = resources(stacks["snowssi_serverless"])
+    task = serverless["snowflake_task.task"]
+    assert "warehouse" not in task and "schedule" not in task
+    assert task["target_completion_interval"] == {"minutes": 10}
+    assert "snowflake_table.processed_files" in serverless
+
+
+def test_upgrade_example_imports_and_forgets_but_declares_no_legacy_type(documents):
+    (document,) = documents["upgrade_from_legacy"].values()
+    assert {block["to"] for block in document["import"]} == {
+        "snowflake_storage_integration_aws.storage_integration",
+        "snowflake_stage_external_s3.inbound_stage",
+        "snowflake_stage_external_s3.outbound_stage",
+    }
+    assert not {"snowflake_stage", "snowflake_storage_integration"} & set(document["resource"])

@@ -29,10 +29,10 @@ from typing import Any
 import pytest
 
 from snowssi_constructs import EncryptedBucket, PipelineKey
-from snowssi_constructs._flavour import aws, cdktf
-from tests.support import EXAMPLES
+from snowssi_constructs._flavour import FLAVOUR, MODULES, aws, cdktf
+from tests.support import LEGACY_EXAMPLES
 from tests.terraform_env import synthesized_texts
-from tests.test_snapshots import OPTIONS, option_text
+from tests.test_snapshots import LEGACY_OPTIONS, option_text
 
 App = cdktf.App
 TerraformStack = cdktf.TerraformStack
@@ -41,12 +41,9 @@ AwsProvider = aws.provider.AwsProvider
 # The JSON both flavours share: checked once, on CDKTF (see dev.py).
 pytestmark = pytest.mark.shared_json
 
-PACKAGES = {
-    "aws": "cdktf_cdktf_provider_aws",
-    "snowflake": "cdktf_cdktf_provider_snowflake",
-    "random": "cdktf_cdktf_provider_random",
-    "time": "cdktf_cdktf_provider_time",
-}
+# The installed flavour's bindings: the CDK Terrain run checks the current generation
+# with the same checker (tests/test_provider_schema_current.py).
+PACKAGES = dict(zip(("aws", "snowflake", "random", "time"), MODULES[FLAVOUR][1:], strict=True))
 # Meta-arguments of resources and data sources; not part of a provider's schema.
 META_ARGUMENTS = frozenset(
     {"//", "depends_on", "lifecycle", "provider", "count", "for_each", "connection", "provisioner"}
@@ -304,15 +301,25 @@ def _check_dynamic(provider: str, body: Any, schema: Struct, path: str, errors: 
             )
 
 
-SOURCES = ["default", *EXAMPLES]
+SOURCES = ["default", *LEGACY_EXAMPLES]
 
 
-def documents_of(source: str) -> dict[str, dict[str, Any]]:
-    return {
+def snowflake_version(document: dict[str, Any]) -> str:
+    """The snowflake provider version the document pins."""
+    version: str = document["terraform"]["required_providers"]["snowflake"]["version"]
+    return version
+
+
+def documents_of(source: str, version: str = "2.10.1") -> dict[str, dict[str, Any]]:
+    """The stacks of ``source`` (``default`` or an example) that pin snowflake ``version``
+    (the current generation's are checked against the CDK Terrain bindings, see
+    tests/test_provider_schema_current.py)."""
+    documents = {
         label: json.loads(text)
         for label, text in synthesized_texts().items()
         if label.split("/", 1)[0] == source
     }
+    return {label: d for label, d in documents.items() if snowflake_version(d) == version}
 
 
 def test_assemblies_are_the_pinned_provider_versions() -> None:
@@ -331,7 +338,7 @@ def test_stack_matches_provider_schemas(source: str) -> None:
         assert not errors, f"{label} does not match the provider schemas:\n" + "\n".join(errors)
 
 
-@pytest.mark.parametrize("option", sorted(OPTIONS))
+@pytest.mark.parametrize("option", LEGACY_OPTIONS)
 def test_option_stack_matches_provider_schemas(option: str) -> None:
     # The stacks of tests/test_snapshots.py: the parts only options add (the S3
     # notification, the serverless task, the processed-files table, ...).

@@ -62,6 +62,31 @@ OPTIONS: dict[str, dict[str, object]] = {
     "name_suffix": {"name_suffix": "team-a"},
     "pipelines": {"pipelines": ["orders", "invoices"]},
     "s3_backend": {"s3_backend": S3StateBackend(bucket="state", region="eu-west-1")},
+    # The current provider generation (snowflake 2.20.0), with the options that change
+    # what it declares, and its one-time upgrade (single and named pipelines).
+    "current": {"snowflake_provider": "current"},
+    "current_consume_stream": {"snowflake_provider": "current", "processing": "consume_stream"},
+    "current_serverless": {
+        "snowflake_provider": "current",
+        "serverless_task": True,
+        "serverless_target_completion_minutes": 5,
+    },
+    "current_notification_channel": {
+        "snowflake_provider": "current",
+        "notification_channel_arn": "arn:aws:sqs:us-east-1:123456789012:sf-snowpipe-queue",
+    },
+    "current_pipelines": {"snowflake_provider": "current", "pipelines": ["orders", "invoices"]},
+    "current_hardened": {"snowflake_provider": "current", "hardened": True},
+    "current_s3_backend": {
+        "snowflake_provider": "current",
+        "s3_backend": S3StateBackend(bucket="state", region="eu-west-1"),
+    },
+    "current_upgrade": {"snowflake_provider": "current", "upgrade_from_legacy": True},
+    "current_upgrade_pipelines": {
+        "snowflake_provider": "current",
+        "upgrade_from_legacy": True,
+        "pipelines": ["orders", "invoices"],
+    },
     # Every version but snowflake's differs from the default (the provider facts are
     # about snowflake 2.10.1 only, and tests/test_provider_facts.py checks this stack too).
     "versions": {
@@ -71,6 +96,10 @@ OPTIONS: dict[str, dict[str, object]] = {
         ),
     },
 }
+
+
+CURRENT_OPTIONS = sorted(o for o in OPTIONS if OPTIONS[o].get("snowflake_provider") == "current")
+LEGACY_OPTIONS = sorted(set(OPTIONS) - set(CURRENT_OPTIONS))
 
 
 @cache

@@ -1,0 +1,148 @@
+"""A Snowflake external stage on S3 with a directory table, on the current provider
+generation: ``snowflake_stage_external_s3`` (stable since provider 2.18.0)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+
+from constructs import Construct
+
+from . import validation
+from ._addresses import forget, import_existing, move_from, pin
+from ._current_types import snowflake_resource
+from ._flavour import cdktf, time_provider
+
+ITerraformDependable = cdktf.ITerraformDependable
+Sleep = time_provider.sleep.Sleep
+
+STAGE_TYPE = "snowflake_stage_external_s3"
+IAM_PROPAGATION_DELAY = "30s"
+# The legacy construct's type and the HCL module's address of the same stage.
+LEGACY_STAGE_TYPE = "snowflake_stage"
+_MODULE_ADDRESSES = {
+    "propagation_wait": "time_sleep.wait_30s_for_iam_propagation",
+    "stage": "snowflake_stage.stage",
+}
+
+
+class ExternalS3Stage(Construct):
+    """An external S3 stage whose directory table refreshes on creation and on events,
+    writing with SSE-KMS.
+
+    Like :class:`~snowssi_constructs.ExternalStage` it creates a ``time_sleep`` that
+    gives IAM time to propagate, and the stage after it; the construct id is the
+    address name of both. The ``directory`` block is typed: the provider compares it
+    with what ``DESCRIBE STAGE`` reports, so no ``ignore_changes`` is needed. Changing
+    ``auto_refresh`` later still replaces the stage (the provider forces it).
+
+    :param name: the stage's name (upper-cased).
+    :param url: ``s3://bucket/`` location.
+    :param database: database name; :param schema: schema name.
+    :param storage_integration: name of the storage integration that grants access.
+    :param kms_key_id: the KMS key Snowflake asks S3 to encrypt written files with
+        (``encryption { aws_sse_kms { kms_key_id } }``); ``None`` writes no
+        ``encryption`` block (the bucket's default encryption still applies).
+    :param wait_after: resources the propagation wait starts after.
+    :param moved_from_module: the HCL module call whose ``time_sleep`` this construct
+        takes over (``inbound_stage``); adds a ``moved`` block for it. The module's
+        stage is of the legacy type, so it cannot move: see ``adopt_legacy``.
+    :param adopt_legacy: the one-time upgrade from the legacy generation. Adds an
+        ``import`` block for the existing stage (ID ``"DB"."SCHEMA"."NAME"``, the form of
+        the provider's importer) and a ``removed`` block, keeping the object, for each
+        address a legacy stage of this construct can have in the state.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        url: str,
+        database: str,
+        schema: str,
+        storage_integration: str,
+        kms_key_id: str | None = None,
+        wait_after: Sequence[ITerraformDependable] = (),
+        moved_from_module: str | None = None,
+        adopt_legacy: bool = False,
+    ) -> None:
+        super().__init__(scope, id)
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.terraform_name, "id", id)
+            problems.check(validation.snowflake_identifier, "name", name)
+            problems.check(validation.s3_url, "url", url)
+            for prop, value in (
+                ("database", database),
+                ("schema", schema),
+                ("storage_integration", storage_integration),
+            ):
+                problems.check(validation.non_empty_string, prop, value)
+            if kms_key_id is not None:
+                problems.check(validation.non_empty_string, "kms_key_id", kms_key_id)
+            # Checked as given, whatever the annotation says: not every caller is typed.
+            given: object = wait_after
+            if isinstance(given, str) or not isinstance(given, Sequence):
+                problems.add(
+                    "wait_after",
+                    f"expected a list of resources, got {wait_after!r}",
+                    wrong_type=True,
+                )
+            if moved_from_module is not None:
+                problems.check(validation.terraform_name, "moved_from_module", moved_from_module)
+            problems.check(validation.boolean, "adopt_legacy", adopt_legacy)
+
+        self.propagation_wait = pin(
+            Sleep(
+                self,
+                "propagation_wait",
+                create_duration=IAM_PROPAGATION_DELAY,
+                depends_on=list(wait_after) or None,
+            ),
+            id,
+        )
+        stage_name = name if validation.is_token(name) else name.upper()
+        encryption = None if kms_key_id is None else {"aws_sse_kms": {"kms_key_id": kms_key_id}}
+        self.stage = pin(
+            snowflake_resource(
+                self,
+                "stage",
+                STAGE_TYPE,
+                {
+                    "name": stage_name,
+                    "url": url,
+                    "database": database,
+                    "schema": schema,
+                    "storage_integration": storage_integration,
+                    "directory": {
+                        "enable": True,
+                        "auto_refresh": "true",
+                        "refresh_on_create": "true",
+                    },
+                    "encryption": encryption,
+                },
+                depends_on=[self.propagation_wait],
+            ),
+            id,
+        )
+        if moved_from_module:
+            move_from(
+                self.propagation_wait,
+                f"module.{moved_from_module}.{_MODULE_ADDRESSES['propagation_wait']}",
+            )
+        if adopt_legacy:
+            import_existing(self.stage, f'"{database}"."{schema}"."{stage_name}"')
+            forget(self, f"{LEGACY_STAGE_TYPE}.{id}")
+            if moved_from_module:
+                forget(self, f"module.{moved_from_module}.{_MODULE_ADDRESSES['stage']}")
+
+    @cached_property
+    def fully_qualified_name(self) -> str:
+        """``"DB"."SCHEMA"."STAGE"``, as the provider computes it."""
+        return self.stage.get_string_attribute("fully_qualified_name")
+
+    @cached_property
+    def stage_name(self) -> str:
+        """The stage's name."""
+        return self.stage.get_string_attribute("name")

@@ -1,0 +1,89 @@
+"""The storage integration through which stages reach S3, on the current provider
+generation: ``snowflake_storage_integration_aws`` (stable since provider 2.18.0)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from constructs import Construct
+
+from . import validation
+from ._addresses import forget, import_existing, pin
+from ._current_types import snowflake_resource, string_attribute
+from ._lazy import lazy_list
+from .s3_bucket import EncryptedBucket
+
+INTEGRATION_TYPE = "snowflake_storage_integration_aws"
+LEGACY_INTEGRATION_TYPE = "snowflake_storage_integration"
+
+
+class AwsStorageIntegration(Construct):
+    """An enabled S3 storage integration assuming one IAM role.
+
+    The same integration as :class:`~snowssi_constructs.S3StorageIntegration`, declared
+    with the stable type: ``storage_allowed_locations`` is a set there (order no longer
+    matters), ``describe_output`` is flat, and only ``name`` and ``storage_provider``
+    force replacement. The construct id is the address name.
+
+    :param name: the integration's name.
+    :param role_arn: ARN of the IAM role Snowflake assumes, built from the account id
+        and role name (the role's trust policy references this integration).
+    :param adopt_legacy: the one-time upgrade from the legacy generation: an ``import``
+        block for the existing integration (ID ``"NAME"``, the form of the provider's
+        importer) and a ``removed`` block, keeping the object, for the legacy address
+        (``snowflake_storage_integration.<id>``, the same in the HCL module).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        role_arn: str,
+        adopt_legacy: bool = False,
+    ) -> None:
+        super().__init__(scope, id)
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.terraform_name, "id", id)
+            problems.check(validation.snowflake_identifier, "name", name)
+            problems.check(validation.iam_role_arn, "role_arn", role_arn)
+            problems.check(validation.boolean, "adopt_legacy", adopt_legacy)
+        self._locations: list[str] = []
+        self.integration = pin(
+            snowflake_resource(
+                self,
+                "integration",
+                INTEGRATION_TYPE,
+                {
+                    "name": name,
+                    "enabled": True,
+                    "storage_provider": "S3",
+                    "storage_aws_role_arn": role_arn,
+                    "storage_allowed_locations": lazy_list(lambda: list(self._locations)),
+                },
+            ),
+            id,
+        )
+        if adopt_legacy:
+            import_existing(self.integration, f'"{name}"')
+            forget(self, f"{LEGACY_INTEGRATION_TYPE}.{id}")
+
+    def allow(self, bucket: EncryptedBucket) -> None:
+        """Add ``s3://<bucket>/`` to the allowed locations."""
+        self._locations.append(bucket.s3_url)
+
+    @cached_property
+    def integration_name(self) -> str:
+        """The integration's name, as the stages refer to it."""
+        return self.integration.get_string_attribute("name")
+
+    @cached_property
+    def iam_user_arn(self) -> str:
+        """The AWS IAM user Snowflake uses for this integration (trust principal)."""
+        return string_attribute(self.integration, "describe_output[0].iam_user_arn")
+
+    @cached_property
+    def external_id(self) -> str:
+        """The external id Snowflake presents when assuming the role."""
+        return string_attribute(self.integration, "describe_output[0].external_id")
