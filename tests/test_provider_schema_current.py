@@ -1,0 +1,109 @@
+"""The current generation's JSON, checked against the schema of the snowflake provider
+bindings CDK Terrain installs (``cdktn-provider-snowflake`` 18.3.0, generated from
+provider 2.22.0), with the checker of tests/test_provider_schema.py.
+
+The CDKTF bindings end at provider 2.11.0 and know neither new type, so these checks run
+in the CDK Terrain environment only (``cdktn_only``; on CDKTF they are deselected). The
+bindings are newer than the 2.20.0 the JSON pins: the few arguments 2.22.0 added are
+refused here by name (tests/test_provider_facts_current.py reads 2.20.0's source).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from tests.support import CURRENT_EXAMPLES, load_example, synth_app
+from tests.test_provider_schema import assembly_for, check_document
+from tests.test_snapshots import CURRENT_OPTIONS, option_text
+
+pytestmark = pytest.mark.cdktn_only
+
+# Arguments of the 2.22.0 bindings that provider 2.20.0 does not have
+# (docs/provider-2-20-research.md, section 9.3).
+NOT_IN_2_20: dict[tuple[str, str], frozenset[str]] = {
+    ("resource", "snowflake_task"): frozenset({"execute_as_user"}),
+    ("provider", "snowflake"): frozenset({"experimental_features_disabled"}),
+}
+
+
+def newer_than_2_20(document: dict[str, Any]) -> list[str]:
+    """Arguments ``document`` sets that the bindings know but provider 2.20.0 does not."""
+    found = []
+    for (kind, tf_type), names in NOT_IN_2_20.items():
+        if kind == "provider":
+            bodies = dict(enumerate(document.get("provider", {}).get(tf_type, [])))
+        else:
+            bodies = document.get(kind, {}).get(tf_type, {})
+        for name, body in bodies.items():
+            for argument in sorted(names & set(body)):
+                found.append(f"{kind}.{tf_type}.{name}.{argument}: not in provider 2.20.0")
+    return found
+
+
+def current_documents() -> dict[str, dict[str, Any]]:
+    documents = {f"option:{o}": json.loads(option_text(o)) for o in CURRENT_OPTIONS}
+    for example in CURRENT_EXAMPLES:
+        for stack, document in synth_app(load_example(example)).items():
+            documents[f"example:{example}/{stack}"] = document
+    return documents
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[str, dict[str, Any]]:
+    return current_documents()
+
+
+def test_the_snowflake_bindings_are_generated_from_2_22_0():
+    # If they move, the list of 2.22.0-only arguments above must be read again.
+    assert assembly_for("snowflake").provider_version.lstrip("~> ") == "2.22.0"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        *(f"option:{o}" for o in CURRENT_OPTIONS),
+        "example:current_provider/snowssi",
+        "example:current_provider/snowssi_serverless",
+        "example:upgrade_from_legacy/snowssi",
+    ],
+)
+def test_current_stack_matches_the_provider_schemas(documents, name):
+    document = documents[name]
+    assert "snowflake_stage_external_s3" in document["resource"]
+    errors = check_document(document) + newer_than_2_20(document)
+    assert not errors, f"{name} does not match the provider schemas:\n" + "\n".join(errors)
+
+
+def test_a_misspelt_directory_argument_is_caught(documents):
+    document = copy.deepcopy(documents["option:current"])
+    stage = document["resource"]["snowflake_stage_external_s3"]["inbound_stage"]
+    stage["directory"]["auto_refresh_enabled"] = stage["directory"].pop("auto_refresh")
+    assert check_document(document) == [
+        "snowflake_stage_external_s3.inbound_stage.directory: "
+        "unknown attribute or block 'auto_refresh_enabled'"
+    ]
+
+
+def test_a_missing_required_argument_is_caught(documents):
+    document = copy.deepcopy(documents["option:current"])
+    integration = document["resource"]["snowflake_storage_integration_aws"]["storage_integration"]
+    del integration["enabled"]
+    del document["resource"]["snowflake_stage_external_s3"]["outbound_stage"]["directory"]["enable"]
+    assert check_document(document) == [
+        "snowflake_stage_external_s3.outbound_stage.directory: missing required attribute 'enable'",
+        "snowflake_storage_integration_aws.storage_integration: "
+        "missing required attribute 'enabled'",
+    ]
+
+
+def test_an_argument_newer_than_2_20_is_caught(documents):
+    document = copy.deepcopy(documents["option:current_serverless"])
+    document["resource"]["snowflake_task"]["task"]["execute_as_user"] = "LOADER"
+    assert check_document(document) == []  # the 2.22.0 bindings know it
+    assert newer_than_2_20(document) == [
+        "resource.snowflake_task.task.execute_as_user: not in provider 2.20.0"
+    ]
