@@ -3,7 +3,8 @@
 
     python3 dev.py synth    # set up .venv (CDKTF), synthesize the default stack to cdktf.out/
     python3 dev.py test     # ruff, mypy, the docs site, pytest on CDKTF and CDK Terrain
-    python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF)
+    python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF;
+                            # `live --flavour cdktn ...` runs it on CDK Terrain)
     python3 dev.py mutate   # mutation testing ([tool.mutmut]), then the surviving mutants
     python3 dev.py cli cdktf synth    # cdktf-cli 0.21.0 (or: cli cdktn synth, cdktn-cli 0.24.0)
     python3 dev.py tool ruff check .  # a tool of .venv (`python -m ruff check .`), as the
@@ -111,6 +112,7 @@ def test(pytest_args: list[str]) -> None:
     # The CDKTF run compares its JSON with what the CDK Terrain environment writes.
     env = {**os.environ, "SNOWSSI_CDKTN_PYTHON": str(cdktn)}
     print("pytest on CDKTF (.venv)", flush=True)
+    # The cdktn_only tests (the current generation's schema) deselect themselves here.
     run([str(cdktf), "-m", "pytest", *pytest_args], env=env)
     print("pytest on CDK Terrain (.venv-cdktn)", flush=True)
     cdktn_tests = "not shared_json and not live and not cdktf_only"
@@ -160,10 +162,17 @@ def cli(flavour: str, args: list[str]) -> None:
     run([str(node_root / "bin" / "node"), str(npx), "--yes", CLIS[flavour], *args, *app], env=env)
 
 
-def live(pytest_args: list[str]) -> None:
-    # Credentials come from the environment; docs/live-suite.md.
-    interpreter = ensure_environment("cdktf", test=True, live=True)
-    run([str(interpreter), "-m", "pytest", "-m", "live", *pytest_args])
+def live(args: list[str]) -> None:
+    """The live suite on CDKTF, or on CDK Terrain with ``--flavour cdktn`` first (the
+    current provider generation's types are typed there). Credentials come from the
+    environment; docs/live-suite.md."""
+    flavour = "cdktf"
+    if args[:1] == ["--flavour"]:
+        if len(args) < 2 or args[1] not in VENVS:
+            sys.exit(f"dev.py live --flavour: one of {', '.join(VENVS)}")
+        flavour, args = args[1], args[2:]
+    interpreter = ensure_environment(flavour, test=True, live=True)
+    run([str(interpreter), "-m", "pytest", "-m", "live", *args])
 
 
 def tool(args: list[str]) -> None:

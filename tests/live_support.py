@@ -451,8 +451,11 @@ class Workspace:
         if self.leftovers():
             self.destroy()
 
-    def init(self) -> None:
-        self.terraform.run(self.path, "init", "-no-color", timeout=self.init_timeout)
+    def init(self, *, upgrade: bool = False) -> None:
+        """``terraform init``; ``upgrade=True`` lets it install a newer provider than the
+        lock file holds (a switch of provider generation)."""
+        flags = ["-upgrade"] if upgrade else []
+        self.terraform.run(self.path, "init", "-no-color", *flags, timeout=self.init_timeout)
 
     def apply(self, plan_file: str | None = None) -> dict[str, Any]:
         """``init`` and ``apply`` (of ``plan_file`` when given); the outputs."""
@@ -644,6 +647,52 @@ def unexplained_changes(
             f" (moved from {change['previous_address']})" if "previous_address" in change else ""
         )
         problems.append(f"{address}{moved}: {'/'.join(actions)}")
+    return problems
+
+
+# --- The upgrade to the current provider generation -------------------------------------------
+
+# The legacy types the upgrade forgets, and the type that adopts each object.
+ADOPTED_BY = {
+    "snowflake_stage": "snowflake_stage_external_s3",
+    "snowflake_storage_integration": "snowflake_storage_integration_aws",
+}
+# Why an adopted object may be updated in place by the upgrade's apply
+# (docs/provider-generations.md, "What the upgrade's plan shows").
+EXPLAINED_UPGRADE_UPDATES = {
+    "snowflake_stage_external_s3": (
+        "the importer does not read `encryption`, reads a `file_format` and "
+        "`use_privatelink_endpoint = false` the configuration does not set: ALTER STAGE"
+    ),
+    "snowflake_storage_integration_aws": (
+        "the importer reads `use_privatelink_endpoint = false`, the configuration leaves it "
+        "at `default`: ALTER STORAGE INTEGRATION"
+    ),
+}
+
+
+def upgrade_problems(plan: Mapping[str, Any]) -> list[str]:
+    """The resource changes of an upgrade plan (``terraform show -json``) other than
+    no-ops, data reads, the forgetting of a legacy stage or integration, and the import
+    of an object of an adopting type (as is, or updated in place as explained above).
+    Anything created or destroyed is a problem."""
+    problems = []
+    for change in plan.get("resource_changes", []):
+        actions = list(change["change"]["actions"])
+        address = change["address"]
+        resource_type = change.get("type", address.split(".")[-2])
+        importing = "importing" in change["change"]
+        if actions == ["no-op"] and not importing:
+            continue
+        if change.get("mode") == "data" and actions == ["read"]:
+            continue
+        if actions == ["forget"] and resource_type in ADOPTED_BY:
+            continue
+        adopting = resource_type in EXPLAINED_UPGRADE_UPDATES
+        if importing and adopting and actions in (["no-op"], ["update"]):
+            continue
+        note = " (importing)" if importing else ""
+        problems.append(f"{address}{note}: {'/'.join(actions)}")
     return problems
 
 

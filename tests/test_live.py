@@ -39,6 +39,7 @@ from tests.live_support import (
     suffix,
     triggered_runs,
     unexplained_changes,
+    upgrade_problems,
     wait_for,
 )
 from tests.terraform_env import Terraform
@@ -195,3 +196,61 @@ def test_takeover_of_a_deployment_of_the_hcl_module(login, terraform, workspaces
     pipeline.wait_for_arrival(key)
     require_a_triggered_run(pipeline)
     ours.plan_is_empty()
+
+
+# --- The current provider generation (snowflake 2.20.0) and the upgrade to it -------------
+
+
+def test_the_current_generation_copies_a_file_by_its_trigger(deploy):
+    deployment = deploy("current", snowflake_provider="current", **CHEAP_WAREHOUSE)
+    key = deployment.pipeline.send_a_file()
+    deployment.pipeline.wait_for_arrival(key)
+    require_a_triggered_run(deployment.pipeline)
+    deployment.workspace.plan_is_empty()
+
+
+def test_a_current_serverless_task_runs_by_its_trigger_alone(deploy):
+    """No fallback schedule: only TARGET_COMPLETION_INTERVAL lets Snowflake resume it."""
+    deployment = deploy(
+        "current-serverless",
+        snowflake_provider="current",
+        serverless_task=True,
+        processing="consume_stream",
+        **CHEAP_WAREHOUSE,
+    )
+    key = deployment.pipeline.send_a_file()
+    deployment.pipeline.wait_for_arrival(key)
+    require_a_triggered_run(deployment.pipeline)
+    deployment.workspace.plan_is_empty()
+
+
+def test_the_upgrade_from_legacy_creates_and_destroys_nothing(deploy, terraform):
+    """Apply the legacy default, switch the same folder to the current generation with
+    the upgrade on: the plan only imports, forgets and updates in place; after its apply
+    a file still flows, and without the upgrade option the plan is empty."""
+    deployment = deploy("upgrade", **CHEAP_WAREHOUSE)
+    workspace = deployment.workspace
+    name_suffix = suffix("upgrade")
+
+    def switch(**props: Any) -> None:
+        text = stack_json(
+            terraform_version=terraform.version,
+            name_suffix=name_suffix,
+            snowflake_provider="current",
+            **CHEAP_WAREHOUSE,
+            **props,
+        )
+        (workspace.path / "cdk.tf.json").write_text(text)
+
+    switch(upgrade_from_legacy=True)
+    workspace.init(upgrade=True)  # provider 2.10.1 -> 2.20.0
+    plan = workspace.saved_plan("upgrade.tfplan")
+    assert upgrade_problems(plan) == []
+    outputs = workspace.apply("upgrade.tfplan")
+
+    pipeline = Pipeline(outputs, deployment.pipeline.login, connector_connect(), aws_client("s3"))
+    key = pipeline.send_a_file()
+    pipeline.wait_for_arrival(key)
+    require_a_triggered_run(pipeline)
+    switch()  # the one-time option dropped
+    workspace.plan_is_empty()

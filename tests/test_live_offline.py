@@ -46,6 +46,7 @@ from tests.live_support import (
     task_runs,
     triggered_runs,
     unexplained_changes,
+    upgrade_problems,
     wait_for,
 )
 from tests.terraform_env import (
@@ -883,6 +884,39 @@ def test_takeover_only_no_ops_and_the_explained_task_update_pass():
     ]
 
 
+def test_an_upgrade_plan_passes_only_imports_forgets_and_no_ops():
+    def change(address: str, *actions: str, importing: bool = False) -> dict[str, Any]:
+        body: dict[str, Any] = {"actions": list(actions)}
+        if importing:
+            body["importing"] = {"id": "x"}
+        resource_type, _, _ = address.rpartition(".")
+        return {"address": address, "type": resource_type.split(".")[-1], "change": body}
+
+    plan = {
+        "resource_changes": [
+            change("snowflake_task.task", "no-op"),
+            change("snowflake_stage.inbound_stage", "forget"),
+            change("module.inbound_stage.snowflake_stage.stage", "forget"),
+            change("snowflake_storage_integration.storage_integration", "forget"),
+            change("snowflake_stage_external_s3.inbound_stage", "update", importing=True),
+            change(
+                "snowflake_storage_integration_aws.storage_integration", "no-op", importing=True
+            ),
+            # what the upgrade must never do
+            change("snowflake_stage_external_s3.outbound_stage", "create"),
+            change("snowflake_database.database", "delete"),
+            change("snowflake_stream_on_directory_table.inbound_stream", "forget"),
+            change("snowflake_task.task", "update", importing=True),
+        ]
+    }
+    assert upgrade_problems(plan) == [
+        "snowflake_stage_external_s3.outbound_stage: create",
+        "snowflake_database.database: delete",
+        "snowflake_stream_on_directory_table.inbound_stream: forget",
+        "snowflake_task.task (importing): update",
+    ]
+
+
 def test_takeover_without_the_module_source_the_case_skips_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ):
@@ -899,5 +933,11 @@ def test_the_live_suite_uses_these_helpers():
     """The live tests call the functions tested here, not copies of them."""
     text = (ROOT / "tests" / "test_live.py").read_text()
     assert "from tests.live_support import" in text
-    for name in ("send_a_file", "wait_for_arrival", "require_a_triggered_run", "destroy_leftovers"):
+    for name in (
+        "send_a_file",
+        "wait_for_arrival",
+        "require_a_triggered_run",
+        "destroy_leftovers",
+        "upgrade_problems",
+    ):
         assert name in text
