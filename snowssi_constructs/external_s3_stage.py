@@ -11,13 +11,12 @@ from constructs import Construct
 from . import validation
 from ._addresses import forget, import_existing, move_from, pin
 from ._current_types import snowflake_resource
-from ._flavour import cdktf, time_provider
+from ._flavour import cdktf
+from .stage import check_stage_props, propagation_wait
 
 ITerraformDependable = cdktf.ITerraformDependable
-Sleep = time_provider.sleep.Sleep
 
 STAGE_TYPE = "snowflake_stage_external_s3"
-IAM_PROPAGATION_DELAY = "30s"
 # The legacy construct's type and the HCL module's address of the same stage.
 LEGACY_STAGE_TYPE = "snowflake_stage"
 _MODULE_ADDRESSES = {
@@ -70,38 +69,22 @@ class ExternalS3Stage(Construct):
     ) -> None:
         super().__init__(scope, id)
         with validation.Problems(type(self).__name__) as problems:
-            problems.check(validation.terraform_name, "id", id)
-            problems.check(validation.snowflake_identifier, "name", name)
-            problems.check(validation.s3_url, "url", url)
-            for prop, value in (
-                ("database", database),
-                ("schema", schema),
-                ("storage_integration", storage_integration),
-            ):
-                problems.check(validation.non_empty_string, prop, value)
+            check_stage_props(
+                problems,
+                id=id,
+                name=name,
+                url=url,
+                database=database,
+                schema=schema,
+                storage_integration=storage_integration,
+                wait_after=wait_after,
+                moved_from_module=moved_from_module,
+            )
             if kms_key_id is not None:
                 problems.check(validation.non_empty_string, "kms_key_id", kms_key_id)
-            # Checked as given, whatever the annotation says: not every caller is typed.
-            given: object = wait_after
-            if isinstance(given, str) or not isinstance(given, Sequence):
-                problems.add(
-                    "wait_after",
-                    f"expected a list of resources, got {wait_after!r}",
-                    wrong_type=True,
-                )
-            if moved_from_module is not None:
-                problems.check(validation.terraform_name, "moved_from_module", moved_from_module)
             problems.check(validation.boolean, "adopt_legacy", adopt_legacy)
 
-        self.propagation_wait = pin(
-            Sleep(
-                self,
-                "propagation_wait",
-                create_duration=IAM_PROPAGATION_DELAY,
-                depends_on=list(wait_after) or None,
-            ),
-            id,
-        )
+        self.propagation_wait = propagation_wait(self, id, wait_after)
         stage_name = name if validation.is_token(name) else name.upper()
         encryption = None if kms_key_id is None else {"aws_sse_kms": {"kms_key_id": kms_key_id}}
         self.stage = pin(

@@ -71,35 +71,19 @@ class ExternalStage(Construct):
     ) -> None:
         super().__init__(scope, id)
         with validation.Problems(type(self).__name__) as problems:
-            problems.check(validation.terraform_name, "id", id)
-            problems.check(validation.snowflake_identifier, "name", name)
-            problems.check(validation.s3_url, "url", url)
-            for prop, value in (
-                ("database", database),
-                ("schema", schema),
-                ("storage_integration", storage_integration),
-            ):
-                problems.check(validation.non_empty_string, prop, value)
-            # Checked as given, whatever the annotation says: not every caller is typed.
-            given: object = wait_after
-            if isinstance(given, str) or not isinstance(given, Sequence):
-                problems.add(
-                    "wait_after",
-                    f"expected a list of resources, got {wait_after!r}",
-                    wrong_type=True,
-                )
-            if moved_from_module is not None:
-                problems.check(validation.terraform_name, "moved_from_module", moved_from_module)
+            check_stage_props(
+                problems,
+                id=id,
+                name=name,
+                url=url,
+                database=database,
+                schema=schema,
+                storage_integration=storage_integration,
+                wait_after=wait_after,
+                moved_from_module=moved_from_module,
+            )
 
-        self.propagation_wait = pin(
-            Sleep(
-                self,
-                "propagation_wait",
-                create_duration=IAM_PROPAGATION_DELAY,
-                depends_on=list(wait_after) or None,
-            ),
-            id,
-        )
+        self.propagation_wait = propagation_wait(self, id, wait_after)
         self.stage = Stage(
             self,
             "stage",
@@ -124,3 +108,50 @@ class ExternalStage(Construct):
 
     stage_name = resource_attribute("stage.name")
     """The stage's name."""
+
+
+def check_stage_props(
+    problems: validation.Problems,
+    *,
+    id: str,
+    name: str,
+    url: str,
+    database: object,
+    schema: object,
+    storage_integration: object,
+    wait_after: object,
+    moved_from_module: object,
+) -> None:
+    """Record the problems of the props every external stage construct takes."""
+    problems.check(validation.terraform_name, "id", id)
+    problems.check(validation.snowflake_identifier, "name", name)
+    problems.check(validation.s3_url, "url", url)
+    for prop, value in (
+        ("database", database),
+        ("schema", schema),
+        ("storage_integration", storage_integration),
+    ):
+        problems.check(validation.non_empty_string, prop, value)
+    # Checked as given, whatever the annotation says: not every caller is typed.
+    if isinstance(wait_after, str) or not isinstance(wait_after, Sequence):
+        problems.add(
+            "wait_after", f"expected a list of resources, got {wait_after!r}", wrong_type=True
+        )
+    if moved_from_module is not None:
+        problems.check(validation.terraform_name, "moved_from_module", moved_from_module)
+
+
+def propagation_wait(
+    scope: Construct, address_name: str, wait_after: Sequence[ITerraformDependable]
+) -> Sleep:
+    """The ``time_sleep`` that gives IAM time to propagate before a stage reads its
+    bucket, after ``wait_after``, at the address name ``address_name``."""
+    return pin(
+        Sleep(
+            scope,
+            "propagation_wait",
+            create_duration=IAM_PROPAGATION_DELAY,
+            depends_on=list(wait_after) or None,
+        ),
+        address_name,
+    )

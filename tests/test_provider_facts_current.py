@@ -19,9 +19,8 @@ from typing import Any
 import pytest
 
 from snowssi_constructs.snowflake_regex import unsupported_constructs
-from tests.support import CURRENT_EXAMPLES, load_example, synth_app
 from tests.test_provider_facts import SERVERLESS_SIZES, task_patterns
-from tests.test_snapshots import CURRENT_OPTIONS, OPTIONS, option_text
+from tests.test_snapshots import CURRENT_OPTIONS, OPTIONS, current_documents
 
 PROVIDER_VERSION = "2.20.0"
 TAG = "v2.20.0"
@@ -356,17 +355,9 @@ def _floor(constraint: str) -> tuple[int, ...] | None:
     return max(lows) if lows else None
 
 
-def _stacks() -> dict[str, dict[str, Any]]:
-    documents = {f"option:{o}": json.loads(option_text(o)) for o in CURRENT_OPTIONS}
-    for example in CURRENT_EXAMPLES:
-        for stack, document in synth_app(load_example(example)).items():
-            documents[f"example:{example}/{stack}"] = document
-    return documents
-
-
 @pytest.fixture(scope="module")
 def stacks() -> dict[str, dict[str, Any]]:
-    return _stacks()
+    return current_documents()
 
 
 STACK_NAMES = [

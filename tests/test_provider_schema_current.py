@@ -11,14 +11,12 @@ refused here by name (tests/test_provider_facts_current.py reads 2.20.0's source
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import pytest
 
-from tests.support import CURRENT_EXAMPLES, load_example, synth_app
 from tests.test_provider_schema import assembly_for, check_document
-from tests.test_snapshots import CURRENT_OPTIONS, option_text
+from tests.test_snapshots import CURRENT_OPTIONS, current_documents
 
 pytestmark = pytest.mark.cdktn_only
 
@@ -42,14 +40,6 @@ def newer_than_2_20(document: dict[str, Any]) -> list[str]:
             for argument in sorted(names & set(body)):
                 found.append(f"{kind}.{tf_type}.{name}.{argument}: not in provider 2.20.0")
     return found
-
-
-def current_documents() -> dict[str, dict[str, Any]]:
-    documents = {f"option:{o}": json.loads(option_text(o)) for o in CURRENT_OPTIONS}
-    for example in CURRENT_EXAMPLES:
-        for stack, document in synth_app(load_example(example)).items():
-            documents[f"example:{example}/{stack}"] = document
-    return documents
 
 
 @pytest.fixture(scope="module")

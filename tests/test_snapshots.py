@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from typing import Any
 
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from snowssi_constructs import ProviderVersions, S3StateBackend, SnowSSIStack
-from tests.support import EXAMPLES, as_on_cdktf, load_example, synth_text
+from tests.support import CURRENT_EXAMPLES, EXAMPLES, as_on_cdktf, load_example, synth_text
 
 
 @pytest.fixture
@@ -107,6 +108,26 @@ def option_text(option: str) -> str:
     """The JSON text of the stack ``SnowSSIStack(app, "snowssi", **OPTIONS[option])``,
     synthesized once per session (the snapshot, schema and provider-facts tests share it)."""
     return synth_text(lambda app: SnowSSIStack(app, "snowssi", **OPTIONS[option]))["snowssi"]
+
+
+def current_documents() -> dict[str, dict[str, Any]]:
+    """Every stack of the current generation by label (``option:<name>``,
+    ``example:<example>/<stack>``): the option stacks and the current examples, for the
+    provider-fact and schema checks of that generation. Parsed anew on each call, so a
+    test may change its copy."""
+    documents = {f"option:{o}": json.loads(option_text(o)) for o in CURRENT_OPTIONS}
+    for label, text in _current_example_texts().items():
+        documents[label] = json.loads(text)
+    return documents
+
+
+@cache
+def _current_example_texts() -> dict[str, str]:
+    return {
+        f"example:{example}/{stack}": text
+        for example in CURRENT_EXAMPLES
+        for stack, text in synth_text(load_example(example)).items()
+    }
 
 
 @pytest.mark.parametrize("option", sorted(OPTIONS))
