@@ -34,8 +34,8 @@ def synth_texts(build: Callable[[App], object]) -> dict[str, str]:
 
 
 def synth(build: Callable[[App], object]) -> dict[str, dict[str, Any]]:
-    """Like :func:`synth_texts`, each stack's JSON :func:`normalised <normalise>`: the
-    same dict on every run, on CDKTF and on CDK Terrain."""
+    """Like :func:`synth_texts`, each stack's JSON as a dict, normalised
+    (:func:`normalise`): the same on every run, on CDKTF and on CDK Terrain."""
     return {name: normalise(json.loads(text)) for name, text in synth_texts(build).items()}
 
 
