@@ -8,6 +8,7 @@ import copy
 import importlib.metadata
 import json
 import re
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -21,6 +22,7 @@ from snowssi_constructs import SnowSSIStack, testing
 from snowssi_constructs._flavour import FLAVOUR, MODULES
 from snowssi_constructs.testing.schema import binding_packages
 from tests.support import ROOT, synth_app
+from tests.test_checkov import checkov_env
 
 DOCS_PAGE = ROOT / "docs" / "testing.md"
 TIMEOUT = 600
@@ -169,7 +171,42 @@ def test_the_user_workflow_synthesizes_tests_and_scans():
     assert "python main.py" in runs
     assert "python -m pytest" in runs
     (scan,) = [r for r in runs if "checkov" in r]
-    assert "--framework terraform_json" in scan and "--directory cdktf.out" in scan
+    assert "--framework terraform_json" in scan
+    assert "checkov_input cdktf.out checkov-input" in scan
+
+
+def run_step(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """One line of a workflow's ``run``, on this environment's python and checkov."""
+    words = shlex.split(command)
+    tools = {"python": sys.executable, "checkov": str(Path(sys.executable).parent / "checkov")}
+    return subprocess.run(
+        [tools.get(words[0], words[0]), *words[1:]],
+        cwd=cwd,
+        env=checkov_env(),
+        timeout=TIMEOUT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.shared_json
+def test_the_user_workflow_synthesizes_and_scans_a_project(tmp_path: Path):
+    (tmp_path / "main.py").write_text(
+        "from snowssi_constructs import App, SnowSSIStack\n\n"
+        'app = App()\nSnowSSIStack(app, "snowssi")\napp.synth()\n'
+    )
+    # The project keeps its accepted findings where checkov reads them, as ours does.
+    (tmp_path / ".checkov.yaml").write_text((ROOT / ".checkov.yaml").read_text())
+    by_name = {s.get("name"): s for s in steps(fenced_block(USER_WORKFLOW))}
+    lines = [by_name["Synthesize"]["run"], *by_name["Scan the Terraform JSON"]["run"].splitlines()]
+    for line in lines:
+        completed = run_step(line, tmp_path)
+        assert completed.returncode == 0, f"{line}:\n{completed.stdout[-3000:]}{completed.stderr}"
+    assert (tmp_path / "checkov-input" / "snowssi" / "cdk.tf.json").is_file()
+    summary = re.search(r"Passed checks: (\d+), Failed checks: (\d+)", completed.stdout)
+    assert summary and int(summary.group(1)) > 0 and summary.group(2) == "0", completed.stdout
+    assert "Parsing errors" not in completed.stdout
 
 
 @pytest.mark.parametrize("source", ["repository", "docs"])
