@@ -98,6 +98,16 @@ def test_dropping_the_serverless_schedule_is_caught(stacks):
     assert [v.split(":")[0] for v in violations(document)] == ["snowflake_task.task"]
 
 
+def test_a_target_completion_interval_stands_in_for_the_schedule(stacks):
+    # Snowflake's rule (serverless_needs_schedule): either one. On 2.10.1 the provider
+    # has no such attribute, which the schema check reports; later releases have it.
+    document = copy.deepcopy(stacks["option:serverless_task"])
+    task = document["resource"]["snowflake_task"]["task"]
+    del task["schedule"]
+    task["target_completion_interval"] = "5 MINUTES"
+    assert violations(document) == []
+
+
 def test_a_serverless_size_above_xxlarge_is_caught(stacks):
     document = copy.deepcopy(stacks["option:serverless_task"])
     document["resource"]["snowflake_task"]["task"]["user_task_managed_initial_warehouse_size"] = (

@@ -249,7 +249,9 @@ def _resource_violations(
         size = body.get("user_task_managed_initial_warehouse_size")
         serverless = "warehouse" not in body
         needs_schedule = facts.serverless_needs_schedule
-        if serverless and needs_schedule is not None and "schedule" not in body:
+        # TARGET_COMPLETION_INTERVAL does instead of a schedule, where the provider has it.
+        paced = "schedule" in body or "target_completion_interval" in body
+        if serverless and needs_schedule is not None and not paced:
             found.append(f"{address}: serverless without a schedule: {needs_schedule.source}")
         if serverless and size is not None and size.upper() not in facts.serverless_sizes:
             found.append(f"{address}: serverless size {size}: {facts.serverless_size_limit.source}")
