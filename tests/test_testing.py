@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import importlib.metadata
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -89,6 +90,28 @@ def test_the_plugin_is_registered_and_loads_nothing_heavy():
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=TIMEOUT, check=True
     )
     assert completed.stdout.strip() == "[]"
+
+
+def test_without_syrupy_the_snapshot_fixture_names_the_extra(tmp_path: Path):
+    # A syrupy that cannot be imported stands in for one that is not installed; pytest
+    # is told not to load syrupy's own plugin, as it would not find one.
+    fake = tmp_path / "site" / "syrupy"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError(\"No module named 'syrupy'\")\n")
+    (tmp_path / "test_user.py").write_text("def test_it(snowssi_snapshot):\n    pass\n")
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:syrupy"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
+        timeout=TIMEOUT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1, completed.stdout[-3000:] + completed.stderr[-2000:]
+    assert "snowssi_snapshot needs syrupy: pip install 'snowssi-constructs[testing]'" in (
+        completed.stdout
+    )
 
 
 def test_pytest_and_syrupy_are_the_testing_extra_not_runtime_dependencies():

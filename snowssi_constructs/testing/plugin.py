@@ -33,7 +33,12 @@ def snowssi_snapshot(request: pytest.FixtureRequest) -> SnapshotAssertion:
     (``__snapshots__/<test module>/<test name>.json``): compare it with
     ``assert snowssi_synth(build) == snowssi_snapshot``; update with
     ``pytest --snapshot-update``."""
-    from syrupy.extensions.json import JSONSnapshotExtension
-
+    try:
+        from syrupy.extensions.json import JSONSnapshotExtension
+    except ImportError as error:
+        raise ImportError(
+            "the fixture snowssi_snapshot needs syrupy: pip install "
+            "'snowssi-constructs[testing]' (with your flavour's extra)"
+        ) from error
     snapshot: SnapshotAssertion = request.getfixturevalue("snapshot")
     return snapshot.use_extension(JSONSnapshotExtension)
