@@ -44,8 +44,9 @@ META_ARGUMENTS = frozenset(
 )
 PROVIDER_META_ARGUMENTS = frozenset({"//", "alias"})
 
+# A class summary links the type's page in the provider's docs; any host.
 _SUMMARY = re.compile(
-    r'"summary": "Represents a \{@link https://registry\.terraform\.io/providers/\S+?/docs'
+    r'"summary": "Represents a \{@link https://[^/\s]+/providers/\S+?/docs'
     r"(?:/(resources|data-sources)/[\w-]+)? (\w+)\}\.\""
 )
 _TF_NAME = re.compile(r"\{@link \S+#(\w+) \w+#\w+\}")
