@@ -16,6 +16,13 @@ stage_name  # ExternalStage
 raise_if_any  # validation.Problems without `with`
 random  # ProviderVersions field, read by name in pin_versions
 
+# snowssi_constructs.testing: pytest finds the plugin's fixtures by name; the assembly's
+# provider version and load time are read by the schema tests and the benchmark.
+snowssi_synth
+snowssi_snapshot
+provider_version
+load_seconds
+
 # Diagnostics of the start-up hook, read by the tests and the benchmark.
 load_modes
 kernel_mode

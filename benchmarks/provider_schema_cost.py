@@ -1,4 +1,4 @@
-"""Benchmark: what the provider schema check (``tests/test_provider_schema.py``) costs.
+"""Benchmark: what the provider schema check (``snowssi_constructs.testing.schema``) costs.
 
     .venv/bin/python benchmarks/provider_schema_cost.py
 
@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from snowssi_constructs import SnowSSIStack  # noqa: E402
+from snowssi_constructs.testing.schema import PROVIDERS, assembly_for, check_document  # noqa: E402
 from tests.support import synth_text  # noqa: E402
-from tests.test_provider_schema import PACKAGES, assembly_for, check_document  # noqa: E402
 
 
 def main() -> None:
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    assemblies = [assembly_for(provider) for provider in PACKAGES]
+    assemblies = [assembly_for(provider) for provider in PROVIDERS]
     document = json.loads(synth_text(lambda app: SnowSSIStack(app, "snowssi"))["snowssi"])
     start = time.monotonic()
     errors = check_document(document)

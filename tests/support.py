@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from snowssi_constructs._flavour import FLAVOUR, cdktf
+from snowssi_constructs import testing
+from snowssi_constructs._flavour import cdktf
 
 App = cdktf.App
 TerraformStack = cdktf.TerraformStack
@@ -42,25 +41,11 @@ LEGACY_EXAMPLES = [example for example in EXAMPLES if example not in CURRENT_EXA
 def synth_app(build: Callable[[App], object]) -> dict[str, dict[str, Any]]:
     """Run ``build(app)`` on a fresh App, synthesize it the way ``main.py`` does, and
     return each stack's ``cdk.tf.json`` as a dict, keyed by stack name."""
-    with tempfile.TemporaryDirectory(prefix="snowssi-synth-") as outdir:
-        app = App(outdir=outdir, stack_traces=False)
-        build(app)
-        app.synth()
-        stacks = Path(outdir) / "stacks"
-        return {
-            path.name: json.loads((path / "cdk.tf.json").read_text())
-            for path in sorted(stacks.iterdir())
-        }
+    return {name: json.loads(text) for name, text in synth_text(build).items()}
 
 
-def synth_text(build: Callable[[App], object]) -> dict[str, str]:
-    """Like :func:`synth_app`, but the JSON text byte for byte."""
-    with tempfile.TemporaryDirectory(prefix="snowssi-synth-") as outdir:
-        app = App(outdir=outdir, stack_traces=False)
-        build(app)
-        app.synth()
-        stacks = Path(outdir) / "stacks"
-        return {p.name: (p / "cdk.tf.json").read_text() for p in sorted(stacks.iterdir())}
+# Byte for byte, through the helper users get (snowssi_constructs.testing).
+synth_text = testing.synth_texts
 
 
 def load_example_module(name: str) -> ModuleType:
@@ -78,22 +63,9 @@ def load_example(name: str) -> Callable[[App], list[TerraformStack]]:
     return load_example_module(name).build
 
 
-# The version CDKTF writes into "//".metadata.version, the one place where the JSON of
-# the two flavours differs.
-CDKTF_VERSION = "0.21.0"
-
-
-def as_on_cdktf(document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` (one stack's JSON) as CDKTF writes it: on CDK Terrain, with CDKTF's
-    version in ``"//".metadata.version``, after checking that it holds cdktn's."""
-    if FLAVOUR == "cdktf":
-        return document
-    metadata = document["//"]["metadata"]
-    assert metadata["version"] == importlib.metadata.version(FLAVOUR), metadata
-    return {
-        **document,
-        "//": {**document["//"], "metadata": {**metadata, "version": CDKTF_VERSION}},
-    }
+# Normalised JSON: CDKTF's version in "//".metadata.version on either flavour. The
+# snapshots are taken through the same helper users get.
+as_on_cdktf = testing.normalise
 
 
 def without_metadata(value: Any) -> Any:

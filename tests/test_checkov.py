@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from snowssi_constructs.testing.checkov_input import scannable
 from tests.support import EXAMPLES, ROOT
 from tests.terraform_env import require, synthesized_texts
 
@@ -37,24 +38,12 @@ HARDENED_CONFIG = ROOT / ".checkov-hardened.yaml"
 ORIGINAL_SKIPS = {"CKV_AWS_18", "CKV2_AWS_61", "CKV2_AWS_62", "CKV2_AWS_64", "CKV_AWS_144"}
 # Stacks built with hardened=True.
 HARDENED_STACKS = ("hardened/snowssi", "environments/snowssi-prod")
-# Top-level lists of blocks that checkov 3.3's terraform_json parser fails on ("this method
-# receives only dicts"): the refactoring blocks, which hold no resource to check.
-UNPARSABLE_BY_CHECKOV = ("moved", "import", "removed")
 
 
 def checkov_command() -> list[str]:
     executable = Path(sys.executable).parent / "checkov"
     require([] if executable.is_file() else [f"checkov next to {sys.executable}"])
     return [str(executable)]
-
-
-def scannable(text: str) -> str:
-    """The document without the blocks checkov's terraform_json parser cannot read."""
-    document = json.loads(text)
-    for block in UNPARSABLE_BY_CHECKOV:
-        document.pop(block, None)
-    document.get("terraform", {}).pop("required_version", None)
-    return json.dumps(document, indent=2)
 
 
 def skips_of(config: Path) -> set[str]:

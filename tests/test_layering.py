@@ -21,6 +21,7 @@ MAX_LINES = 400
 
 # Top to bottom; a module may import from its own layer or any layer below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
+    ("testing",),  # helpers for users' tests: may synthesize a stack; nothing imports it
     ("snowssi_constructs",),  # the lazy façade: names every public class for type checkers
     ("stack",),
     ("pipeline",),

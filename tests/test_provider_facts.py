@@ -1,12 +1,11 @@
-"""What the snowflake provider 2.10.1 and Snowflake do with what we declare, as data,
-checked on every stack we synthesize (its resources and data sources): the default
-stack, every option snapshot and every example.
+"""What the snowflake provider 2.10.1 and Snowflake do with what we declare, checked on
+every stack we synthesize (its resources and data sources): the default stack, every
+option snapshot and every example.
 
-Nothing here can run the snowflake provider, and its schema says only which arguments
-exist. The facts below were read in the provider's source at tag ``v2.10.1`` (public
-repository snowflakedb/terraform-provider-snowflake) and in Snowflake's documentation;
-each names where. They hold for provider 2.10.1 only, so the first check is that every
-stack pins it.
+The facts are data with their sources, in :mod:`snowssi_constructs.testing.facts`, a
+registry keyed by the snowflake provider version a stack pins; a stack that pins a
+version without facts is refused. Mutations below show the check catches each broken
+safeguard.
 """
 
 from __future__ import annotations
@@ -14,177 +13,26 @@ from __future__ import annotations
 import copy
 import importlib
 import json
-import re
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from snowssi_constructs import SnowSSIStack
 from snowssi_constructs._flavour import FLAVOUR, MODULES
-from snowssi_constructs.snowflake_regex import unsupported_constructs
+from snowssi_constructs.testing.facts import (
+    FACT_SETS,
+    UnknownProviderVersion,
+    fact_set_for,
+    task_patterns,
+    violations,
+)
 from tests.support import LEGACY_EXAMPLES, load_example, synth_app
 from tests.test_snapshots import LEGACY_OPTIONS, OPTIONS, option_text
 
-PROVIDER_VERSION = "2.10.1"
+# The facts and the check live in the package (snowssi_constructs.testing.facts), where
+# users' own tests reach them too; these tests are their first user.
+FACTS = FACT_SETS["2.10.1"]
 TAG = "v2.10.1"
-
-
-@dataclass(frozen=True)
-class Fact:
-    statement: str
-    source: str
-
-
-# Every snowflake type a stack may declare must be classified here, gated or not: an
-# unknown type fails the check until its fact is looked up and added.
-GATED: dict[str, Fact] = {
-    resource_type: Fact(
-        f"{resource_type} fails at apply unless {resource_type}_resource is in "
-        "preview_features_enabled",
-        f"pkg/provider/previewfeatures/preview_features.go and pkg/resources/{source} @ {TAG}",
-    )
-    for resource_type, source in (
-        ("snowflake_storage_integration", "storage_integration.go"),
-        ("snowflake_stage", "stage.go"),
-        ("snowflake_table", "table.go"),
-        ("snowflake_file_format", "file_format.go"),
-        ("snowflake_pipe", "pipe.go"),
-        ("snowflake_external_table", "external_table.go"),
-        ("snowflake_notification_integration", "notification_integration.go"),
-    )
-}
-NOT_GATED: dict[str, Fact] = {
-    resource_type: Fact(
-        f"{resource_type} is not in allPreviewFeatures",
-        f"pkg/provider/previewfeatures/preview_features.go @ {TAG}",
-    )
-    for resource_type in (
-        "snowflake_database",
-        "snowflake_schema",
-        "snowflake_warehouse",
-        "snowflake_task",
-        "snowflake_stream_on_directory_table",
-    )
-}
-
-# Data sources are gated by their own feature, the type's name plus "_datasource", in the
-# same file (the five gated ones are still gated on the provider's main branch, the three
-# others are in neither list). Like the resources, every snowflake data source a stack
-# declares must be classified.
-GATED_DATA: dict[str, Fact] = {
-    data_type: Fact(
-        f"data source {data_type} fails unless {data_type}_datasource is in "
-        "preview_features_enabled",
-        f"pkg/provider/previewfeatures/preview_features.go @ {TAG}",
-    )
-    for data_type in (
-        "snowflake_stages",
-        "snowflake_storage_integrations",
-        "snowflake_tables",
-        "snowflake_file_formats",
-        "snowflake_pipes",
-    )
-}
-NOT_GATED_DATA: dict[str, Fact] = {
-    data_type: Fact(
-        f"data source {data_type} is not in allPreviewFeatures",
-        f"pkg/provider/previewfeatures/preview_features.go @ {TAG}",
-    )
-    for data_type in ("snowflake_databases", "snowflake_schemas", "snowflake_warehouses")
-}
-
-# ForceNew string attributes that the provider's read writes back in another form than
-# the one declared: without ignore_changes, every plan after the first replaces them.
-READ_BACK_FORCE_NEW: dict[tuple[str, str], Fact] = {
-    ("snowflake_stage", "directory"): Fact(
-        "directory is TypeString, ForceNew, with no DiffSuppressFunc; ReadStage rebuilds it "
-        "from DESCRIBE STAGE as 'NAME = value' pairs joined by spaces, without "
-        "REFRESH_ON_CREATE and with the notification channel (upstream issues #3832, #4196)",
-        f"pkg/resources/stage.go @ {TAG}",
-    ),
-}
-
-SERVERLESS_NEEDS_SCHEDULE = Fact(
-    "a serverless task with a WHEN and no SCHEDULE must set TARGET_COMPLETION_INTERVAL or "
-    "resuming it fails (error 091865); snowflake_task has no target_completion_interval "
-    "before 2.12.0 (PR #4082), so on 2.10.1 a serverless task needs a schedule",
-    f"Snowflake docs 'Triggered tasks'; pkg/resources/task.go @ {TAG}",
-)
-SERVERLESS_SIZES = frozenset(
-    {"XSMALL", "X-SMALL", "SMALL", "MEDIUM", "LARGE", "XLARGE", "X-LARGE"}
-    | {"XXLARGE", "X2LARGE", "2X-LARGE"}
-)
-SERVERLESS_SIZE_LIMIT = Fact(
-    "serverless tasks are limited to the compute of an XXLARGE warehouse",
-    "Snowflake docs 'Introduction to tasks'",
-)
-POSIX_PATTERNS = Fact(
-    "regular expressions are POSIX ERE plus \\d \\s \\w \\b and their negations: no "
-    "look-around, lazy quantifiers, back-references or inline flags",
-    "Snowflake docs 'String functions (regular expressions)'",
-)
-
-# Patterns inside task SQL: COPY FILES ... PATTERN = '...' and RLIKE(col, '...').
-_SQL_PATTERN = re.compile(r"(?:PATTERN = |RLIKE\([A-Z_]+, )'((?:\\.|[^'\\])*)'")
-
-
-def violations(document: dict[str, Any]) -> list[str]:
-    """Every way ``document`` breaks a fact above, each with the fact's source."""
-    found: list[str] = []
-    version = document["terraform"]["required_providers"]["snowflake"]["version"]
-    if version != PROVIDER_VERSION:
-        found.append(f"snowflake provider {version}: these facts are about {PROVIDER_VERSION}")
-    providers = document.get("provider", {}).get("snowflake", [])
-    enabled = {f for p in providers for f in p.get("preview_features_enabled", [])}
-    declared = document.get("resource", {})
-    for resource_type, by_name in declared.items():
-        if not resource_type.startswith("snowflake_"):
-            continue
-        if resource_type in GATED:
-            if f"{resource_type}_resource" not in enabled:
-                fact = GATED[resource_type]
-                found.append(f"{resource_type} declared, feature not enabled: {fact.source}")
-        elif resource_type not in NOT_GATED:
-            found.append(f"{resource_type}: no fact about its preview gate; look it up")
-        for name, body in by_name.items():
-            found += _resource_violations(f"{resource_type}.{name}", resource_type, body)
-    for data_type in document.get("data", {}):
-        if not data_type.startswith("snowflake_"):
-            continue
-        if data_type in GATED_DATA:
-            if f"{data_type}_datasource" not in enabled:
-                fact = GATED_DATA[data_type]
-                found.append(f"data.{data_type} declared, feature not enabled: {fact.source}")
-        elif data_type not in NOT_GATED_DATA:
-            found.append(f"data.{data_type}: no fact about its preview gate; look it up")
-    return found
-
-
-def task_patterns(sql: str) -> list[str]:
-    """The regular expressions in a task's SQL, as Snowflake reads them: the text of
-    each ``PATTERN = '...'`` and ``RLIKE(col, '...')`` literal, unescaped."""
-    return [re.sub(r"\\(.)", r"\1", pattern) for pattern in _SQL_PATTERN.findall(sql)]
-
-
-def _resource_violations(address: str, resource_type: str, body: dict[str, Any]) -> list[str]:
-    found: list[str] = []
-    ignored = body.get("lifecycle", {}).get("ignore_changes", [])
-    for (fact_type, attribute), fact in READ_BACK_FORCE_NEW.items():
-        unguarded = ignored != "all" and attribute not in ignored
-        if fact_type == resource_type and attribute in body and unguarded:
-            found.append(f"{address}.{attribute} replaces on every apply: {fact.source}")
-    if resource_type == "snowflake_task":
-        size = body.get("user_task_managed_initial_warehouse_size")
-        serverless = "warehouse" not in body
-        if serverless and "schedule" not in body:
-            found.append(f"{address}: serverless without a schedule: {SERVERLESS_NEEDS_SCHEDULE}")
-        if serverless and size is not None and size.upper() not in SERVERLESS_SIZES:
-            found.append(f"{address}: serverless size {size}: {SERVERLESS_SIZE_LIMIT.source}")
-        for pattern in task_patterns(body.get("sql_statement", "")):
-            for construct in unsupported_constructs(pattern):
-                found.append(f"{address}: pattern has {construct}: {POSIX_PATTERNS.source}")
-    return found
 
 
 def _stacks() -> dict[str, dict[str, Any]]:
@@ -251,6 +99,16 @@ def test_dropping_the_serverless_schedule_is_caught(stacks):
     assert [v.split(":")[0] for v in violations(document)] == ["snowflake_task.task"]
 
 
+def test_a_target_completion_interval_stands_in_for_the_schedule(stacks):
+    # Snowflake's rule (serverless_needs_schedule): either one. On 2.10.1 the provider
+    # has no such attribute, which the schema check reports; later releases have it.
+    document = copy.deepcopy(stacks["option:serverless_task"])
+    task = document["resource"]["snowflake_task"]["task"]
+    del task["schedule"]
+    task["target_completion_interval"] = "5 MINUTES"
+    assert violations(document) == []
+
+
 def test_a_serverless_size_above_xxlarge_is_caught(stacks):
     document = copy.deepcopy(stacks["option:serverless_task"])
     document["resource"]["snowflake_task"]["task"]["user_task_managed_initial_warehouse_size"] = (
@@ -274,10 +132,47 @@ def test_an_unclassified_snowflake_type_is_caught(stacks):
     assert violations(document) == ["snowflake_alert: no fact about its preview gate; look it up"]
 
 
-def test_another_provider_version_is_caught(stacks):
+@pytest.mark.parametrize("version", ["2.12.0", "~> 2.10", ">= 2.10.1"])
+def test_a_version_without_facts_is_refused(stacks, version):
+    # Facts hold for one release: a stack pinning another is not checked against them.
     document = copy.deepcopy(stacks["default"])
-    document["terraform"]["required_providers"]["snowflake"]["version"] = "2.12.0"
-    assert len(violations(document)) == 1
+    document["terraform"]["required_providers"]["snowflake"]["version"] = version
+    with pytest.raises(UnknownProviderVersion, match=r"facts only about 2\.10\.1, 2\.20\.0"):
+        violations(document)
+
+
+def test_snowflake_resources_without_a_pinned_version_are_refused(stacks):
+    document = copy.deepcopy(stacks["default"])
+    del document["terraform"]["required_providers"]["snowflake"]
+    with pytest.raises(UnknownProviderVersion, match="version None"):
+        violations(document)
+
+
+def test_the_fact_set_is_the_one_the_stack_pins(stacks):
+    assert fact_set_for(stacks["default"]) is FACTS
+    assert FACTS.version == "2.10.1"
+
+
+def test_a_stack_without_snowflake_has_no_facts_to_hold_to():
+    document = {"terraform": {"required_providers": {"aws": {"version": "6.21.0"}}}}
+    document["resource"] = {"aws_s3_bucket": {"b": {"bucket": "b"}}}
+    assert fact_set_for(document) is None
+    assert violations(document) == []
+
+
+def test_every_fact_names_its_source():
+    facts = [
+        *FACTS.gated.values(),
+        *FACTS.not_gated.values(),
+        *FACTS.gated_data.values(),
+        *FACTS.not_gated_data.values(),
+        *FACTS.read_back_force_new.values(),
+        FACTS.serverless_size_limit,
+        FACTS.posix_patterns,
+    ]
+    assert FACTS.serverless_needs_schedule is not None
+    for fact in [*facts, FACTS.serverless_needs_schedule]:
+        assert fact.statement and fact.source, fact
 
 
 def test_a_look_ahead_pattern_in_the_stream_filter_is_caught(stacks):

@@ -5,7 +5,8 @@ provider 2.22.0), with the checker of tests/test_provider_schema.py.
 The CDKTF bindings end at provider 2.11.0 and know neither new type, so these checks run
 in the CDK Terrain environment only (``cdktn_only``; on CDKTF they are deselected). The
 bindings are newer than the 2.20.0 the JSON pins: the few arguments 2.22.0 added are
-refused here by name (tests/test_provider_facts_current.py reads 2.20.0's source).
+refused by 2.20.0's facts (``snowssi_constructs.testing.facts_2_20``), which
+``testing.check`` runs with the schema check.
 """
 
 from __future__ import annotations
@@ -15,31 +16,12 @@ from typing import Any
 
 import pytest
 
-from tests.test_provider_schema import assembly_for, check_document
+from snowssi_constructs.testing import check
+from snowssi_constructs.testing.facts_2_20 import violations
+from snowssi_constructs.testing.schema import assembly_for, check_document
 from tests.test_snapshots import CURRENT_OPTIONS, current_documents
 
 pytestmark = pytest.mark.cdktn_only
-
-# Arguments of the 2.22.0 bindings that provider 2.20.0 does not have
-# (docs/provider-2-20-research.md, section 9.3).
-NOT_IN_2_20: dict[tuple[str, str], frozenset[str]] = {
-    ("resource", "snowflake_task"): frozenset({"execute_as_user"}),
-    ("provider", "snowflake"): frozenset({"experimental_features_disabled"}),
-}
-
-
-def newer_than_2_20(document: dict[str, Any]) -> list[str]:
-    """Arguments ``document`` sets that the bindings know but provider 2.20.0 does not."""
-    found = []
-    for (kind, tf_type), names in NOT_IN_2_20.items():
-        if kind == "provider":
-            bodies = dict(enumerate(document.get("provider", {}).get(tf_type, [])))
-        else:
-            bodies = document.get(kind, {}).get(tf_type, {})
-        for name, body in bodies.items():
-            for argument in sorted(names & set(body)):
-                found.append(f"{kind}.{tf_type}.{name}.{argument}: not in provider 2.20.0")
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +30,7 @@ def documents() -> dict[str, dict[str, Any]]:
 
 
 def test_the_snowflake_bindings_are_generated_from_2_22_0():
-    # If they move, the list of 2.22.0-only arguments above must be read again.
+    # If they move, the 2.22.0-only arguments of the 2.20.0 facts must be read again.
     assert assembly_for("snowflake").provider_version.lstrip("~> ") == "2.22.0"
 
 
@@ -64,7 +46,7 @@ def test_the_snowflake_bindings_are_generated_from_2_22_0():
 def test_current_stack_matches_the_provider_schemas(documents, name):
     document = documents[name]
     assert "snowflake_stage_external_s3" in document["resource"]
-    errors = check_document(document) + newer_than_2_20(document)
+    errors = check(document)
     assert not errors, f"{name} does not match the provider schemas:\n" + "\n".join(errors)
 
 
@@ -94,6 +76,6 @@ def test_an_argument_newer_than_2_20_is_caught(documents):
     document = copy.deepcopy(documents["option:current_serverless"])
     document["resource"]["snowflake_task"]["task"]["execute_as_user"] = "LOADER"
     assert check_document(document) == []  # the 2.22.0 bindings know it
-    assert newer_than_2_20(document) == [
-        "resource.snowflake_task.task.execute_as_user: not in provider 2.20.0"
+    assert [v.split(":")[0] for v in violations(document)] == [
+        "snowflake_task.task.execute_as_user"
     ]

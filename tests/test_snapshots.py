@@ -2,7 +2,9 @@
 
 Update them deliberately with ``python3 dev.py test --snapshot-update`` and review the
 diff: a changed snapshot is a changed deployment. On CDK Terrain the same snapshots must
-match, with cdktn's version in ``"//".metadata.version`` in place of CDKTF's.
+match, with cdktn's version in ``"//".metadata.version`` in place of CDKTF's. The
+fixture ``snowssi_snapshot`` and the normalising are the package's own pytest plugin
+and helpers (:mod:`snowssi_constructs.testing`), the ones users' tests get.
 """
 
 from __future__ import annotations
@@ -12,26 +14,21 @@ from functools import cache
 from typing import Any
 
 import pytest
-from syrupy.extensions.json import JSONSnapshotExtension
 
 from snowssi_constructs import ProviderVersions, S3StateBackend, SnowSSIStack
 from tests.support import CURRENT_EXAMPLES, EXAMPLES, as_on_cdktf, load_example, synth_text
 
 
-@pytest.fixture
-def snapshot_json(snapshot):
-    return snapshot.use_extension(JSONSnapshotExtension)
-
-
-def test_default_stack_snapshot(snapshot_json):
+def test_default_stack_snapshot(snowssi_snapshot):
     text = synth_text(lambda app: SnowSSIStack(app, "snowssi"))["snowssi"]
-    assert as_on_cdktf(json.loads(text)) == snapshot_json
+    assert as_on_cdktf(json.loads(text)) == snowssi_snapshot
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_example_snapshot(example, snapshot_json):
+def test_example_snapshot(example, snowssi_snapshot):
     stacks = synth_text(load_example(example))
-    assert {name: as_on_cdktf(json.loads(text)) for name, text in stacks.items()} == snapshot_json
+    documents = {name: as_on_cdktf(json.loads(text)) for name, text in stacks.items()}
+    assert documents == snowssi_snapshot
 
 
 OPTIONS: dict[str, dict[str, object]] = {
@@ -131,5 +128,5 @@ def _current_example_texts() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("option", sorted(OPTIONS))
-def test_option_snapshot(option, snapshot_json):
-    assert as_on_cdktf(json.loads(option_text(option))) == snapshot_json
+def test_option_snapshot(option, snowssi_snapshot):
+    assert as_on_cdktf(json.loads(option_text(option))) == snowssi_snapshot
