@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from snowssi_constructs.testing import facts_2_20
 from snowssi_constructs.testing.facts import violations
 from snowssi_constructs.testing.facts_2_20 import TAG, R
 from tests.test_snapshots import CURRENT_OPTIONS, OPTIONS, current_documents
