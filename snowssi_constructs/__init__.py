@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from cdktf import App as App
     from cdktf import TerraformStack as TerraformStack
 
+    from .bootstrap import ExistingDeployment as ExistingDeployment
+    from .bootstrap import SnowSSIBootstrap as SnowSSIBootstrap
+    from .failure_alerts import AlertPublisherRole as AlertPublisherRole
+    from .failure_alerts import AlertTopic as AlertTopic
+    from .failure_alerts import FailureAlerts as FailureAlerts
     from .iam_role import SnowflakeAccessRole as SnowflakeAccessRole
     from .kms_key import PipelineKey as PipelineKey
     from .naming import Naming as Naming
@@ -39,9 +44,13 @@ if TYPE_CHECKING:
 
 # Each public name and the submodule that defines it.
 _EXPORTS = {
+    "AlertPublisherRole": "failure_alerts",
+    "AlertTopic": "failure_alerts",
     "App": "_flavour",
     "EncryptedBucket": "s3_bucket",
+    "ExistingDeployment": "bootstrap",
     "ExternalStage": "stage",
+    "FailureAlerts": "failure_alerts",
     "HARDENED": "options",
     "Hardening": "options",
     "Naming": "naming",
@@ -52,6 +61,7 @@ _EXPORTS = {
     "S3StateBackend": "stack",
     "S3StorageIntegration": "storage_integration",
     "SharedSettings": "options",
+    "SnowSSIBootstrap": "bootstrap",
     "SnowSSIPipeline": "pipeline",
     "SnowSSIStack": "stack",
     "SnowSSIVariables": "variables",

@@ -11,6 +11,7 @@ from constructs import Construct
 
 from . import validation
 from ._flavour import aws, cdktf, random_provider, snowflake
+from .failure_alerts import FailureAlerts
 from .iam_role import SnowflakeAccessRole
 from .kms_key import PipelineKey
 from .naming import Naming
@@ -24,7 +25,7 @@ from .options import (
 from .pipeline import SnowSSIPipeline, check_pipeline_name
 from .providers import REQUIRED_VERSION, ProviderVersions, configure_providers, pin_versions
 from .storage_integration import S3StorageIntegration
-from .variables import SnowSSIVariables
+from .variables import DEFAULT_ROLE, SnowSSIVariables
 
 LocalBackend = cdktf.LocalBackend
 S3Backend = cdktf.S3Backend
@@ -98,6 +99,10 @@ class SnowSSIStack(TerraformStack):
         s3_backend: S3StateBackend | None = None,
         backend: Callable[[TerraformStack], TerraformBackend] | None = None,
         outputs: bool = True,
+        snowflake_role: str = DEFAULT_ROLE,
+        failure_alerts: bool = False,
+        alert_topic_arn: str | None = None,
+        alert_topic_kms_key_arn: str | None = None,
         **options: Unpack[PipelineOptions],
     ) -> None:
         super().__init__(scope, id)
@@ -106,9 +111,19 @@ class SnowSSIStack(TerraformStack):
                 ("hardened", hardened),
                 ("serverless_task", serverless_task),
                 ("outputs", outputs),
+                ("failure_alerts", failure_alerts),
             ):
                 problems.check(validation.boolean, prop, flag)
             problems.check(validation.version_constraint, "required_version", required_version)
+            problems.check(validation.account_role_name, "snowflake_role", snowflake_role)
+            for prop, check, value in (
+                ("alert_topic_arn", validation.sns_topic_arn, alert_topic_arn),
+                ("alert_topic_kms_key_arn", validation.kms_key_arn, alert_topic_kms_key_arn),
+            ):
+                if value is not None:
+                    problems.check(check, prop, value)
+                    if failure_alerts is not True:
+                        problems.add(prop, "is used by failure alerts; give failure_alerts=True")
             problems.check(
                 validation.instance_of,
                 "provider_versions",
@@ -179,7 +194,7 @@ class SnowSSIStack(TerraformStack):
         # Terraform settings, variables and providers.
         pin_versions(self, required_version=required_version, versions=provider_versions)
         self._configure_backend(id, s3_backend, backend)
-        self.variables = SnowSSIVariables.declare(self)
+        self.variables = SnowSSIVariables.declare(self, role=snowflake_role)
         configure_providers(self, self.variables)
 
         # Shared resources.
@@ -232,6 +247,18 @@ class SnowSSIStack(TerraformStack):
             kms_key_arn=self.kms_key.key_arn,
         )
         self._serverless = serverless_task
+        # Opt-in, also when hardened: SNS error notifications need a Snowflake account
+        # hosted on AWS, which the stack cannot know.
+        self.failure_alerts: FailureAlerts | None = None
+        if failure_alerts:
+            self.failure_alerts = FailureAlerts.for_stack(
+                self,
+                naming=naming,
+                account_id=account_id,
+                topic_arn=alert_topic_arn,
+                topic_kms_key_arn=alert_topic_kms_key_arn,
+                deletion_window_days=shared.kms_deletion_window_days,
+            )
 
         self.pipelines: dict[str | None, SnowSSIPipeline] = {}
         if outputs:
@@ -263,6 +290,9 @@ class SnowSSIStack(TerraformStack):
             kms_key_id=self.kms_key.key_id,
             integration=self.storage_integration,
             access_role=self.access_role,
+            error_integration=(
+                self.failure_alerts.integration_name if self.failure_alerts else None
+            ),
             name=name,
             settings=settings,
         )
@@ -320,6 +350,13 @@ class SnowSSIStack(TerraformStack):
             ("role_arn", self.access_role.role_arn, "IAM role Snowflake assumes."),
         ):
             TerraformOutput(self, name, value=value, description=description)
+        if self.failure_alerts is not None:
+            TerraformOutput(
+                self,
+                "failure_alerts_topic_arn",
+                value=self.failure_alerts.topic_arn,
+                description="SNS topic of the tasks' error notifications; subscribe to it.",
+            )
 
     def _pipeline_outputs(self, pipeline: SnowSSIPipeline) -> None:
         prefix = f"{pipeline.pipeline_name}_" if pipeline.pipeline_name else ""

@@ -22,11 +22,27 @@ MAX_LINES = 400
 # Top to bottom; a module may import from its own layer or any layer below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("snowssi_constructs",),  # the lazy façade: names every public class for type checkers
-    ("stack",),
+    ("stack", "bootstrap"),
     ("pipeline",),
     ("options",),
-    ("s3_bucket", "stage", "storage_integration", "iam_role", "kms_key"),
-    ("naming", "providers", "variables", "preview_features", "_addresses", "_lazy", "_attributes"),
+    (
+        "s3_bucket",
+        "stage",
+        "storage_integration",
+        "iam_role",
+        "kms_key",
+        "failure_alerts",
+    ),
+    (
+        "naming",
+        "providers",
+        "variables",
+        "preview_features",
+        "privileges",
+        "_addresses",
+        "_lazy",
+        "_attributes",
+    ),
     ("validation", "snowflake_regex"),
     ("_flavour",),
     ("_startup",),

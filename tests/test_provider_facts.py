@@ -65,6 +65,13 @@ NOT_GATED: dict[str, Fact] = {
         "snowflake_warehouse",
         "snowflake_task",
         "snowflake_stream_on_directory_table",
+        # The bootstrap's role and grants (pkg/resources/account_role.go,
+        # grant_privileges_to_account_role.go, grant_account_role.go, grant_ownership.go:
+        # plain Tracking*Wrapper contexts, no PreviewFeature*Wrapper).
+        "snowflake_account_role",
+        "snowflake_grant_privileges_to_account_role",
+        "snowflake_grant_account_role",
+        "snowflake_grant_ownership",
     )
 }
 
@@ -104,6 +111,31 @@ READ_BACK_FORCE_NEW: dict[tuple[str, str], Fact] = {
         f"pkg/resources/stage.go @ {TAG}",
     ),
 }
+
+# The AWS SNS notification integration of the failure alerts.
+NOTIFICATION_SOURCE = f"pkg/resources/notification_integration.go @ {TAG}"
+NOTIFICATION_FORCE_NEW = frozenset({"name", "notification_provider"})
+NOTIFICATION_FORCE_NEW_FACT = Fact(
+    "name and notification_provider are ForceNew: changing either replaces the "
+    "integration (and a new integration has a new IAM user and external id)",
+    NOTIFICATION_SOURCE,
+)
+NOTIFICATION_SNS_REQUIRED = Fact(
+    "with notification_provider AWS_SNS, create fails unless aws_sns_topic_arn and "
+    "aws_sns_role_arn are set (CreateNotificationIntegration)",
+    NOTIFICATION_SOURCE,
+)
+NOTIFICATION_READ_BACK = Fact(
+    "aws_sns_iam_user_arn and aws_sns_external_id are Computed, read back from DESCRIBE "
+    "(SF_AWS_IAM_USER_ARN, SF_AWS_EXTERNAL_ID): the publishing role's trust uses them",
+    NOTIFICATION_SOURCE,
+)
+NOTIFICATION_COMPUTED = frozenset({"aws_sns_iam_user_arn", "aws_sns_external_id"})
+GRANT_OWNERSHIP_COPY = Fact(
+    "outbound_privileges COPY transfers the object's current grants with its ownership "
+    "(REVOKE drops them); the resource has no update, every field is ForceNew",
+    f"pkg/resources/grant_ownership.go @ {TAG}",
+)
 
 SERVERLESS_NEEDS_SCHEDULE = Fact(
     "a serverless task with a WHEN and no SCHEDULE must set TARGET_COMPLETION_INTERVAL or "
@@ -174,6 +206,10 @@ def _resource_violations(address: str, resource_type: str, body: dict[str, Any])
         unguarded = ignored != "all" and attribute not in ignored
         if fact_type == resource_type and attribute in body and unguarded:
             found.append(f"{address}.{attribute} replaces on every apply: {fact.source}")
+    if resource_type == "snowflake_notification_integration":
+        found += _notification_violations(address, body)
+    if resource_type == "snowflake_grant_ownership" and body.get("outbound_privileges") != "COPY":
+        found.append(f"{address}: the transfer drops the object's grants: {GRANT_OWNERSHIP_COPY}")
     if resource_type == "snowflake_task":
         size = body.get("user_task_managed_initial_warehouse_size")
         serverless = "warehouse" not in body
@@ -185,6 +221,31 @@ def _resource_violations(address: str, resource_type: str, body: dict[str, Any])
             for construct in unsupported_constructs(pattern):
                 found.append(f"{address}: pattern has {construct}: {POSIX_PATTERNS.source}")
     return found
+
+
+def _notification_violations(address: str, body: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    if str(body.get("notification_provider", "")).upper() == "AWS_SNS":
+        missing = [a for a in ("aws_sns_topic_arn", "aws_sns_role_arn") if not body.get(a)]
+        if missing:
+            found.append(f"{address}: no {', '.join(missing)}: {NOTIFICATION_SNS_REQUIRED.source}")
+        # A reference to the role would be a cycle: the role's trust reads this integration.
+        if "aws_iam_role." in str(body.get("aws_sns_role_arn", "")):
+            found.append(f"{address}: aws_sns_role_arn references the role (a cycle)")
+    for attribute in NOTIFICATION_FORCE_NEW:
+        if "aws_sns_topic." in str(body.get(attribute, "")):
+            found.append(f"{address}.{attribute} follows the topic: {NOTIFICATION_FORCE_NEW_FACT}")
+    return found
+
+
+def publishing_role_trusts(document: dict[str, Any], integration: str) -> bool:
+    """Whether a role of ``document`` trusts the integration's IAM user with its
+    external id, both read back from it (``NOTIFICATION_READ_BACK``)."""
+    roles = document.get("resource", {}).get("aws_iam_role", {}).values()
+    wanted = [
+        f"snowflake_notification_integration.{integration}.{a}" for a in NOTIFICATION_COMPUTED
+    ]
+    return any(all(w in role["assume_role_policy"] for w in wanted) for role in roles)
 
 
 def _stacks() -> dict[str, dict[str, Any]]:
@@ -324,3 +385,52 @@ def test_an_unclassified_snowflake_data_source_is_caught(stacks):
     assert violations(document) == [
         "data.snowflake_users: no fact about its preview gate; look it up"
     ]
+
+
+def test_the_alerts_integration_is_trusted_through_what_it_reads_back(stacks):
+    document = stacks["option:failure_alerts"]
+    (name,) = document["resource"]["snowflake_notification_integration"]
+    assert publishing_role_trusts(document, name)
+    role = document["resource"]["aws_iam_role"][name]
+    role["assume_role_policy"] = role["assume_role_policy"].replace("aws_sns_external_id", "id")
+    assert not publishing_role_trusts(document, name)
+
+
+def test_a_notification_integration_without_its_role_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:failure_alerts"])
+    (body,) = document["resource"]["snowflake_notification_integration"].values()
+    del body["aws_sns_role_arn"]
+    assert violations(document) == [
+        f"snowflake_notification_integration.failure_alerts: no aws_sns_role_arn: "
+        f"{NOTIFICATION_SOURCE}"
+    ]
+
+
+def test_a_role_arn_referencing_the_role_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:failure_alerts"])
+    (body,) = document["resource"]["snowflake_notification_integration"].values()
+    body["aws_sns_role_arn"] = "${aws_iam_role.failure_alerts.arn}"
+    assert len(violations(document)) == 1
+
+
+def test_dropping_the_notification_feature_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:failure_alerts"])
+    provider = document["provider"]["snowflake"][0]
+    provider["preview_features_enabled"].remove("snowflake_notification_integration_resource")
+    assert violations(document) == [
+        "snowflake_notification_integration declared, feature not enabled: "
+        "pkg/provider/previewfeatures/preview_features.go and "
+        f"pkg/resources/notification_integration.go @ {TAG}"
+    ]
+
+
+def test_a_transfer_that_revokes_grants_is_caught():
+    document = synth_app(load_example("least_privilege"))["bootstrap"]
+    assert violations(document) == []
+    document["resource"]["snowflake_grant_ownership"] = {
+        "t": {
+            "on": {"object_type": "DATABASE", "object_name": "D"},
+            "outbound_privileges": "REVOKE",
+        }
+    }
+    assert len(violations(document)) == 1
