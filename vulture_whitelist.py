@@ -15,6 +15,13 @@ ownership_controls
 stage_name  # ExternalStage
 raise_if_any  # validation.Problems without `with`
 random  # ProviderVersions field, read by name in pin_versions
+transfers  # SnowSSIBootstrap: the grant_ownership resources of a transfer
+# privileges: the documented privileges as data, read by tests/test_bootstrap.py
+privilege
+on
+named_by
+source
+required_privileges
 
 # Diagnostics of the start-up hook, read by the tests and the benchmark.
 load_modes
