@@ -39,6 +39,8 @@ def test_the_required_examples_exist():
         "hardened",
         "multi_pipeline",
         "environments",
+        "least_privilege",
+        "failure_alerts",
     } <= set(EXAMPLES)
 
 
@@ -140,3 +142,24 @@ def test_environments_example_has_a_state_key_per_environment(documents):
         "snowssi-dev": "snowssi/snowssi-dev/terraform.tfstate",
         "snowssi-prod": "snowssi/snowssi-prod/terraform.tfstate",
     }
+
+
+def test_least_privilege_example_runs_the_pipeline_under_the_bootstraps_role(documents):
+    stacks = documents["least_privilege"]
+    role = load_example_module("least_privilege").ROLE
+    bootstrap = resources(stacks["bootstrap"])
+    assert bootstrap["snowflake_account_role.pipeline_role"]["name"] == role
+    assert stacks["snowssi"]["variable"]["role"]["default"] == role
+    assert stacks["bootstrap"]["variable"]["role"]["default"] == "ACCOUNTADMIN"
+
+
+def test_failure_alerts_example_creates_a_topic_or_uses_the_teams(documents):
+    stacks = documents["failure_alerts"]
+    created, team = resources(stacks["snowssi"]), resources(stacks["snowssi-team-topic"])
+    integration = "snowflake_notification_integration.failure_alerts"
+    assert created[integration]["aws_sns_topic_arn"] == "${aws_sns_topic.failure_alerts.arn}"
+    topic = load_example_module("failure_alerts").TEAM_TOPIC
+    assert team[integration]["aws_sns_topic_arn"] == topic
+    assert "aws_sns_topic.failure_alerts" not in team
+    for declared in (created, team):
+        assert declared["snowflake_task.task"]["error_integration"] == f"${{{integration}.name}}"
