@@ -172,8 +172,10 @@ def sqs_queue_arn(prop: str, value: str) -> str:
 
 
 def sns_topic_arn(prop: str, value: str) -> str:
-    """A standard SNS topic's ARN. A FIFO topic (``....fifo``) is refused: Snowflake's
-    error notifications publish only to standard topics."""
+    """A standard SNS topic's ARN. A FIFO topic (``....fifo``) is refused: Snowflake
+    supports only standard topics for error notifications, and those sent to a FIFO
+    topic fail silently (Snowflake docs: Enabling error notifications for tasks using
+    AWS SNS)."""
     if literal_text(prop, value) and value.endswith(".fifo"):
         raise fail(
             prop,
