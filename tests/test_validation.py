@@ -486,11 +486,25 @@ def test_a_role_name_snowflake_would_reject_is_refused(name):
 @pytest.mark.parametrize("name", [*sorted(validation.SYSTEM_ROLES), "sysadmin", "Public"])
 def test_a_new_role_may_not_be_a_system_role(name):
     validation.account_role_name("role_name", name)  # an existing role: fine
-    with pytest.raises(PropValueError, match=rf"^role_name: '{name}' is a Snowflake system role"):
+    message = (
+        f"role_name: '{name}' is a Snowflake system role; name a new role for the pipeline "
+        "(for example SNOWSSI_DEPLOYER)"
+    )
+    with pytest.raises(PropValueError, match=f"^{re.escape(message)}$"):
         validation.account_role_name("role_name", name, new=True)
+
+
+def test_a_new_role_given_as_a_token_is_left_to_terraform():
+    assert validation.account_role_name("role_name", TOKEN, new=True) == TOKEN
 
 
 def test_a_new_role_of_another_name_passes():
     assert validation.account_role_name("role_name", "SNOWSSI_DEPLOYER", new=True) == (
         "SNOWSSI_DEPLOYER"
     )
+
+
+@pytest.mark.parametrize(("value", "error"), [("", PropValueError), (5, PropTypeError)])
+def test_an_empty_or_non_text_sns_topic_arn_is_refused_naming_the_prop(value, error):
+    with pytest.raises(error, match=r"^alert_topic_arn: "):
+        validation.sns_topic_arn("alert_topic_arn", value)

@@ -50,8 +50,10 @@ SYSTEM_ROLES: frozenset[str] = frozenset(
 def account_role_name(prop: str, value: str, *, new: bool = False) -> str:
     """A role name the provider can use unquoted (a Snowflake identifier); with ``new``,
     a role to create, so not one of the system roles."""
+    # Past this check the value is a str: an identifier, or a token, which upper-cased
+    # is no system role.
     snowflake_identifier(prop, value)
-    if new and literal_text(prop, value) and value.upper() in SYSTEM_ROLES:
+    if new and value.upper() in SYSTEM_ROLES:
         raise fail(
             prop,
             f"{value!r} is a Snowflake system role; name a new role for the pipeline "
