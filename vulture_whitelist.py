@@ -15,6 +15,13 @@ ownership_controls
 stage_name  # ExternalStage
 raise_if_any  # validation.Problems without `with`
 random  # ProviderVersions field, read by name in pin_versions
+transfers  # SnowSSIBootstrap: the grant_ownership resources of a transfer
+# privileges: the documented privileges as data, read by tests/test_bootstrap.py
+privilege
+on
+named_by
+source
+required_privileges
 
 # snowssi_constructs.testing: pytest finds the plugin's fixtures by name; the assembly's
 # provider version and load time are read by the schema tests and the benchmark.
@@ -36,3 +43,7 @@ traceback
 
 # jsii's producer interface (IListProducer, IStringProducer) passes the context.
 context
+
+# snowssi_constructs.testing.integration_facts: for users' tests of a stack with failure
+# alerts (the library's own tests call it).
+publishing_role_trusts

@@ -18,7 +18,12 @@ if TYPE_CHECKING:
     from cdktf import TerraformStack as TerraformStack
 
     from .backend import S3StateBackend as S3StateBackend
+    from .bootstrap import ExistingDeployment as ExistingDeployment
+    from .bootstrap import SnowSSIBootstrap as SnowSSIBootstrap
     from .external_s3_stage import ExternalS3Stage as ExternalS3Stage
+    from .failure_alerts import AlertPublisherRole as AlertPublisherRole
+    from .failure_alerts import AlertTopic as AlertTopic
+    from .failure_alerts import FailureAlerts as FailureAlerts
     from .generations import CURRENT as CURRENT
     from .generations import LEGACY as LEGACY
     from .generations import Generation as Generation
@@ -44,6 +49,8 @@ if TYPE_CHECKING:
 
 # Each public name and the submodule that defines it.
 _EXPORTS = {
+    "AlertPublisherRole": "failure_alerts",
+    "AlertTopic": "failure_alerts",
     "App": "_flavour",
     "AwsStorageIntegration": "storage_integration_aws",
     "CURRENT": "generations",
@@ -51,7 +58,9 @@ _EXPORTS = {
     "Generation": "generations",
     "LEGACY": "generations",
     "EncryptedBucket": "s3_bucket",
+    "ExistingDeployment": "bootstrap",
     "ExternalStage": "stage",
+    "FailureAlerts": "failure_alerts",
     "HARDENED": "options",
     "Hardening": "options",
     "Naming": "naming",
@@ -62,6 +71,7 @@ _EXPORTS = {
     "S3StateBackend": "backend",
     "S3StorageIntegration": "storage_integration",
     "SharedSettings": "options",
+    "SnowSSIBootstrap": "bootstrap",
     "SnowSSIPipeline": "pipeline",
     "SnowSSIStack": "stack",
     "SnowSSIVariables": "variables",

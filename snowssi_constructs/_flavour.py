@@ -104,11 +104,18 @@ if TYPE_CHECKING:
     import cdktf_cdktf_provider_aws.s3_bucket_public_access_block
     import cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration
     import cdktf_cdktf_provider_aws.s3_bucket_versioning
+    import cdktf_cdktf_provider_aws.sns_topic
+    import cdktf_cdktf_provider_aws.sns_topic_policy
     import cdktf_cdktf_provider_random as random_provider
     import cdktf_cdktf_provider_random.pet
     import cdktf_cdktf_provider_random.provider
     import cdktf_cdktf_provider_snowflake as snowflake
+    import cdktf_cdktf_provider_snowflake.account_role
     import cdktf_cdktf_provider_snowflake.database
+    import cdktf_cdktf_provider_snowflake.grant_account_role
+    import cdktf_cdktf_provider_snowflake.grant_ownership
+    import cdktf_cdktf_provider_snowflake.grant_privileges_to_account_role
+    import cdktf_cdktf_provider_snowflake.notification_integration
     import cdktf_cdktf_provider_snowflake.provider
     import cdktf_cdktf_provider_snowflake.schema
     import cdktf_cdktf_provider_snowflake.stage

@@ -66,6 +66,9 @@ class SnowSSIPipeline(Construct):
     :param access_role: the shared IAM role; read on the inbound bucket and write on
         the outbound bucket are granted to it. The stages' IAM propagation wait starts
         after its policy exists.
+    :param error_integration: the notification integration the tasks send their error
+        notifications to (:class:`~snowssi_constructs.failure_alerts.FailureAlerts`);
+        ``None`` sends none.
     :param name: ``None`` for the original's single pipeline (its names, addresses and
         ``moved`` blocks); otherwise a short lowercase name (``orders``) that prefixes
         every name and address of this pipeline.
@@ -103,6 +106,7 @@ class SnowSSIPipeline(Construct):
         kms_key_id: str,
         integration: S3StorageIntegration | AwsStorageIntegration,
         access_role: SnowflakeAccessRole,
+        error_integration: str | None = None,
         name: str | None = None,
         settings: PipelineSettings | None = None,
         generation: Generation = LEGACY,
@@ -125,6 +129,7 @@ class SnowSSIPipeline(Construct):
             check_generation_props(
                 problems, generation=generation, integration=integration, adopt_legacy=adopt_legacy
             )
+            problems.check(validation.string, "error_integration", error_integration, optional=True)
             if settings is None:
                 # Last in the block: a bad option joins the problems above.
                 settings = PipelineSettings.resolve(options)
@@ -236,6 +241,7 @@ class SnowSSIPipeline(Construct):
             schedule=self._serverless_schedule(),
             warehouse=self._warehouse,
             user_task_managed_initial_warehouse_size=self._serverless_size(),
+            error_integration=error_integration,
         )
         pin(self.task, address("task"))
 
@@ -253,6 +259,7 @@ class SnowSSIPipeline(Construct):
                 started=True,
                 warehouse=self._warehouse,
                 user_task_managed_initial_warehouse_size=self._serverless_size(),
+                error_integration=error_integration,
             )
             pin(self.refresh_task, address("refresh_task"))
 

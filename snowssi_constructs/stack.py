@@ -11,6 +11,7 @@ from constructs import Construct
 from . import validation
 from ._flavour import aws, cdktf, random_provider, snowflake
 from .backend import S3StateBackend, configure_backend
+from .failure_alerts import FailureAlerts
 from .generations import (
     GENERATIONS,
     LEGACY_TYPE_FEATURES,
@@ -31,7 +32,7 @@ from .pipeline import SnowSSIPipeline, check_pipeline_name
 from .providers import ProviderVersions, configure_providers, pin_versions
 from .storage_integration import S3StorageIntegration
 from .storage_integration_aws import AwsStorageIntegration
-from .variables import SnowSSIVariables
+from .variables import DEFAULT_ROLE, SnowSSIVariables
 
 TerraformBackend = cdktf.TerraformBackend
 TerraformOutput = cdktf.TerraformOutput
@@ -81,6 +82,10 @@ class SnowSSIStack(TerraformStack):
         s3_backend: S3StateBackend | None = None,
         backend: Callable[[TerraformStack], TerraformBackend] | None = None,
         outputs: bool = True,
+        snowflake_role: str = DEFAULT_ROLE,
+        failure_alerts: bool = False,
+        alert_topic_arn: str | None = None,
+        alert_topic_kms_key_arn: str | None = None,
         **options: Unpack[PipelineOptions],
     ) -> None:
         super().__init__(scope, id)
@@ -90,6 +95,7 @@ class SnowSSIStack(TerraformStack):
                 ("upgrade_from_legacy", upgrade_from_legacy),
                 ("serverless_task", serverless_task),
                 ("outputs", outputs),
+                ("failure_alerts", failure_alerts),
             ):
                 problems.check(validation.boolean, prop, flag)
             problems.check(
@@ -104,6 +110,15 @@ class SnowSSIStack(TerraformStack):
                 )
             if required_version is not None:
                 problems.check(validation.version_constraint, "required_version", required_version)
+            problems.check(validation.account_role_name, "snowflake_role", snowflake_role)
+            for prop, check, value in (
+                ("alert_topic_arn", validation.sns_topic_arn, alert_topic_arn),
+                ("alert_topic_kms_key_arn", validation.kms_key_arn, alert_topic_kms_key_arn),
+            ):
+                if value is not None:
+                    problems.check(check, prop, value)
+                    if failure_alerts is not True:
+                        problems.add(prop, "is used by failure alerts; give failure_alerts=True")
             problems.check(
                 validation.instance_of,
                 "provider_versions",
@@ -188,7 +203,7 @@ class SnowSSIStack(TerraformStack):
             generation=generation,
         )
         self.backend = configure_backend(self, id, s3_backend, backend)
-        self.variables = SnowSSIVariables.declare(self)
+        self.variables = SnowSSIVariables.declare(self, role=snowflake_role)
         configure_providers(
             self,
             self.variables,
@@ -256,6 +271,18 @@ class SnowSSIStack(TerraformStack):
             kms_key_arn=self.kms_key.key_arn,
         )
         self._serverless = serverless_task
+        # Opt-in, also when hardened: SNS error notifications need a Snowflake account
+        # hosted on AWS, which the stack cannot know.
+        self.failure_alerts: FailureAlerts | None = None
+        if failure_alerts:
+            self.failure_alerts = FailureAlerts.for_stack(
+                self,
+                naming=naming,
+                account_id=account_id,
+                topic_arn=alert_topic_arn,
+                topic_kms_key_arn=alert_topic_kms_key_arn,
+                deletion_window_days=shared.kms_deletion_window_days,
+            )
 
         self.pipelines: dict[str | None, SnowSSIPipeline] = {}
         if outputs:
@@ -287,6 +314,9 @@ class SnowSSIStack(TerraformStack):
             kms_key_id=self.kms_key.key_id,
             integration=self.storage_integration,
             access_role=self.access_role,
+            error_integration=(
+                self.failure_alerts.integration_name if self.failure_alerts else None
+            ),
             name=name,
             settings=settings,
             generation=self.generation,
@@ -320,6 +350,13 @@ class SnowSSIStack(TerraformStack):
             ("role_arn", self.access_role.role_arn, "IAM role Snowflake assumes."),
         ):
             TerraformOutput(self, name, value=value, description=description)
+        if self.failure_alerts is not None:
+            TerraformOutput(
+                self,
+                "failure_alerts_topic_arn",
+                value=self.failure_alerts.topic_arn,
+                description="SNS topic of the tasks' error notifications; subscribe to it.",
+            )
 
     def _pipeline_outputs(self, pipeline: SnowSSIPipeline) -> None:
         prefix = f"{pipeline.pipeline_name}_" if pipeline.pipeline_name else ""

@@ -35,8 +35,9 @@ class SnowSSIVariables:
     warehouse_sizes: TerraformVariable
 
     @classmethod
-    def declare(cls, stack: TerraformStack) -> SnowSSIVariables:
-        """Declare the variables in ``stack`` and return them."""
+    def declare(cls, stack: TerraformStack, *, role: str = DEFAULT_ROLE) -> SnowSSIVariables:
+        """Declare the variables in ``stack`` and return them; ``role`` is the default
+        of the ``role`` variable (a tfvars file or ``TF_VAR_role`` still wins)."""
 
         def optional(name: str, description: str, *, sensitive: bool = False) -> TerraformVariable:
             # Token.null_value() keeps a real `"default": null`; a Python None would drop
@@ -74,7 +75,7 @@ class SnowSSIVariables:
                 sensitive=True,
             ),
             role=TerraformVariable(
-                stack, "role", type="string", default=DEFAULT_ROLE, description="Snowflake role."
+                stack, "role", type="string", default=role, description="Snowflake role."
             ),
             warehouse_sizes=TerraformVariable(
                 stack,

@@ -436,7 +436,13 @@ def moto_provider_config(endpoint: str) -> dict[str, object]:
         "skip_requesting_account_id": True,
         "skip_metadata_api_check": "true",
         "s3_use_path_style": True,
-        "endpoints": {"s3": endpoint, "kms": endpoint, "iam": endpoint, "sts": endpoint},
+        "endpoints": {
+            "s3": endpoint,
+            "kms": endpoint,
+            "iam": endpoint,
+            "sts": endpoint,
+            "sns": endpoint,
+        },
     }
 
 
@@ -472,7 +478,7 @@ def moto_stack(app, name: str, *, endpoint: str, required_version: str):
 
 def moto_provider_hcl(endpoint: str) -> str:
     """The same provider configuration as HCL."""
-    services = "\n".join(f'    {s} = "{endpoint}"' for s in ("s3", "kms", "iam", "sts"))
+    services = "\n".join(f'    {s} = "{endpoint}"' for s in ("s3", "kms", "iam", "sts", "sns"))
     return (
         'provider "aws" {\n'
         f'  region                      = "{REGION}"\n'

@@ -230,6 +230,11 @@ def test_examples_pass_with_the_original_skips(
             f"{counts['passed']:3d}, skipped {counts['skipped']}, failed {counts['failed']}; "
             f"without skips fails {dict(sorted(suppressed.items()))}"
         )
+        declared = json.loads(synthesized_texts()[label])["resource"]
+        if not any(resource_type.startswith("aws_") for resource_type in declared):
+            # The bootstrap holds Snowflake resources only, and checkov checks none.
+            assert label == "least_privilege/bootstrap", label
+            continue
         assert scan.resources(label), f"checkov checked nothing in {label}"
         assert counts["passed"] > 0, label
         if counts["failed"]:

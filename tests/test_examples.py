@@ -42,6 +42,8 @@ def test_the_required_examples_exist():
         "environments",
         "current_provider",
         "upgrade_from_legacy",
+        "least_privilege",
+        "failure_alerts",
     } <= set(EXAMPLES)
 
 
@@ -173,3 +175,24 @@ def test_upgrade_example_imports_and_forgets_but_declares_no_legacy_type(documen
         "snowflake_stage_external_s3.outbound_stage",
     }
     assert not {"snowflake_stage", "snowflake_storage_integration"} & set(document["resource"])
+
+
+def test_least_privilege_example_runs_the_pipeline_under_the_bootstraps_role(documents):
+    stacks = documents["least_privilege"]
+    role = load_example_module("least_privilege").ROLE
+    bootstrap = resources(stacks["bootstrap"])
+    assert bootstrap["snowflake_account_role.pipeline_role"]["name"] == role
+    assert stacks["snowssi"]["variable"]["role"]["default"] == role
+    assert stacks["bootstrap"]["variable"]["role"]["default"] == "ACCOUNTADMIN"
+
+
+def test_failure_alerts_example_creates_a_topic_or_uses_the_teams(documents):
+    stacks = documents["failure_alerts"]
+    created, team = resources(stacks["snowssi"]), resources(stacks["snowssi-team-topic"])
+    integration = "snowflake_notification_integration.failure_alerts"
+    assert created[integration]["aws_sns_topic_arn"] == "${aws_sns_topic.failure_alerts.arn}"
+    topic = load_example_module("failure_alerts").TEAM_TOPIC
+    assert team[integration]["aws_sns_topic_arn"] == topic
+    assert "aws_sns_topic.failure_alerts" not in team
+    for declared in (created, team):
+        assert declared["snowflake_task.task"]["error_integration"] == f"${{{integration}.name}}"

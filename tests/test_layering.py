@@ -23,7 +23,7 @@ MAX_LINES = 400
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("testing",),  # helpers for users' tests: may synthesize a stack; nothing imports it
     ("snowssi_constructs",),  # the lazy façade: names every public class for type checkers
-    ("stack",),
+    ("stack", "bootstrap"),
     ("pipeline",),
     ("options",),
     (
@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "storage_integration_aws",
         "iam_role",
         "kms_key",
+        "failure_alerts",
     ),
     (
         "naming",
@@ -42,6 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "backend",
         "variables",
         "preview_features",
+        "privileges",
         "_addresses",
         "_current_types",
         "_lazy",

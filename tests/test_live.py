@@ -20,6 +20,17 @@ from typing import Any
 
 import pytest
 
+from tests.live_roles import (
+    BOOTSTRAP_STATE_FILE,
+    FAILING_SQL,
+    PIPELINE_ROLE,
+    bootstrap_json,
+    creates_or_destroys,
+    names_task,
+    notifications,
+    subscribe_queue,
+    under_role,
+)
 from tests.live_support import (
     Pipeline,
     SnowflakeLogin,
@@ -254,3 +265,100 @@ def test_the_upgrade_from_legacy_creates_and_destroys_nothing(deploy, terraform)
     require_a_triggered_run(pipeline)
     switch()  # the one-time option dropped
     workspace.plan_is_empty()
+
+
+# --- Issue 16: the bootstrap's role, the transfer, failure alerts -----------------------------
+
+
+def apply_bootstrap(
+    login: SnowflakeLogin,
+    terraform: Terraform,
+    workspaces: list[Workspace],
+    case: str,
+    **props: Any,
+) -> Workspace:
+    """Apply the bootstrap as the run's (administrator) role, granting the pipeline's role
+    to the run's user."""
+    workspace = Workspace(
+        terraform, state_root() / suffix(case) / "bootstrap", state_file=BOOTSTRAP_STATE_FILE
+    )
+    workspaces.append(workspace)
+    workspace.destroy_leftovers()
+    text = bootstrap_json(terraform_version=terraform.version, users=[login.user], **props)
+    workspace.write({"cdk.tf.json": text}, {"role": login.role})
+    workspace.apply()
+    return workspace
+
+
+def test_bootstrap_then_deploy_under_the_dedicated_role(login, terraform, workspaces):
+    apply_bootstrap(login, terraform, workspaces, "bootstrap")
+    deployer = under_role(login, PIPELINE_ROLE)
+    workspace = Workspace(terraform, state_root() / suffix("bootstrap") / "pipeline")
+    workspaces.append(workspace)  # destroyed first, under the role, before the role goes
+    workspace.destroy_leftovers()
+    text = stack_json(
+        terraform_version=terraform.version,
+        name_suffix=suffix("bootstrap"),
+        snowflake_role=PIPELINE_ROLE,
+        **CHEAP_WAREHOUSE,
+    )
+    workspace.write({"cdk.tf.json": text}, stack_tfvars(deployer, region()))
+    pipeline = Pipeline(workspace.apply(), deployer, connector_connect(), aws_client("s3"))
+    key = pipeline.send_a_file()
+    pipeline.wait_for_arrival(key)
+    require_a_triggered_run(pipeline)
+    workspace.plan_is_empty()
+
+
+def test_transfer_of_an_existing_deployment_to_the_role(login, terraform, workspaces):
+    """Deployed as the administrator's role; task suspended; the bootstrap transfers
+    every object; the stack under the new role then plans no create and no destroy
+    (resuming the task is an in-place update) and a file still flows."""
+    name_suffix = suffix("transfer")
+    pipeline_workspace = Workspace(terraform, state_root() / name_suffix / "pipeline")
+    workspaces.append(pipeline_workspace)
+    pipeline_workspace.destroy_leftovers()
+    text = stack_json(
+        terraform_version=terraform.version, name_suffix=name_suffix, **CHEAP_WAREHOUSE
+    )
+    pipeline_workspace.write({"cdk.tf.json": text}, stack_tfvars(login, region()))
+    admin = Pipeline(pipeline_workspace.apply(), login, connector_connect(), aws_client("s3"))
+    with admin.session() as cursor:  # docs/least-privilege.md, step 1
+        cursor.execute(f"ALTER TASK {admin.output('task_fully_qualified_name')} SUSPEND")
+    apply_bootstrap(login, terraform, workspaces, "transfer", transfer_suffix=name_suffix)
+    deployer = under_role(login, PIPELINE_ROLE)
+    try:
+        pipeline_workspace.write({}, stack_tfvars(deployer, region()))
+        plan = pipeline_workspace.saved_plan("transfer.tfplan")
+        assert creates_or_destroys(plan) == []
+        outputs = pipeline_workspace.apply("transfer.tfplan")
+        pipeline = Pipeline(outputs, deployer, connector_connect(), aws_client("s3"))
+        key = pipeline.send_a_file()
+        pipeline.wait_for_arrival(key)
+        pipeline_workspace.plan_is_empty()
+    finally:
+        # The teardown destroys the bootstrap first (ownership goes back to the
+        # administrator's role), then the stack, as that role.
+        pipeline_workspace.write({}, stack_tfvars(login, region()))
+
+
+def test_a_failing_task_publishes_its_error_on_the_topic(deploy):
+    deployment = deploy("alerts", failure_alerts=True, sql_statement=FAILING_SQL, **CHEAP_WAREHOUSE)
+    pipeline = deployment.pipeline
+    sns, sqs = aws_client("sns"), aws_client("sqs")
+    queue_url = subscribe_queue(
+        sns, sqs, pipeline.output("failure_alerts_topic_arn", shared=True), suffix("alerts")
+    )
+    try:
+        pipeline.send_a_file()  # the file triggers the task, whose statement fails
+        task = pipeline.output("task_name")
+        received: list[dict[str, Any]] = []
+
+        def arrived() -> bool:
+            received.extend(notifications(sqs, queue_url))
+            return any(names_task(n, task) for n in received)
+
+        wait_for(arrived, f"an error notification of {task} on the topic", timeout=600.0)
+        deployment.workspace.plan_is_empty()
+    finally:
+        sqs.delete_queue(QueueUrl=queue_url)

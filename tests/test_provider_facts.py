@@ -26,6 +26,10 @@ from snowssi_constructs.testing.facts import (
     task_patterns,
     violations,
 )
+from snowssi_constructs.testing.integration_facts import (
+    notification_source,
+    publishing_role_trusts,
+)
 from tests.support import LEGACY_EXAMPLES, load_example, synth_app
 from tests.test_snapshots import LEGACY_OPTIONS, OPTIONS, option_text
 
@@ -33,6 +37,7 @@ from tests.test_snapshots import LEGACY_OPTIONS, OPTIONS, option_text
 # users' own tests reach them too; these tests are their first user.
 FACTS = FACT_SETS["2.10.1"]
 TAG = "v2.10.1"
+NOTIFICATION_SOURCE = notification_source(TAG)
 
 
 def _stacks() -> dict[str, dict[str, Any]]:
@@ -220,3 +225,52 @@ def test_an_unclassified_snowflake_data_source_is_caught(stacks):
     assert violations(document) == [
         "data.snowflake_users: no fact about its preview gate; look it up"
     ]
+
+
+def test_the_alerts_integration_is_trusted_through_what_it_reads_back(stacks):
+    document = copy.deepcopy(stacks["option:failure_alerts"])
+    (name,) = document["resource"]["snowflake_notification_integration"]
+    assert publishing_role_trusts(document, name)
+    role = document["resource"]["aws_iam_role"][name]
+    role["assume_role_policy"] = role["assume_role_policy"].replace("aws_sns_external_id", "id")
+    assert not publishing_role_trusts(document, name)
+
+
+def test_a_notification_integration_without_its_role_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:failure_alerts"])
+    (body,) = document["resource"]["snowflake_notification_integration"].values()
+    del body["aws_sns_role_arn"]
+    assert violations(document) == [
+        f"snowflake_notification_integration.failure_alerts: no aws_sns_role_arn: "
+        f"{NOTIFICATION_SOURCE}"
+    ]
+
+
+def test_a_role_arn_referencing_the_role_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:failure_alerts"])
+    (body,) = document["resource"]["snowflake_notification_integration"].values()
+    body["aws_sns_role_arn"] = "${aws_iam_role.failure_alerts.arn}"
+    assert len(violations(document)) == 1
+
+
+def test_dropping_the_notification_feature_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:failure_alerts"])
+    provider = document["provider"]["snowflake"][0]
+    provider["preview_features_enabled"].remove("snowflake_notification_integration_resource")
+    assert violations(document) == [
+        "snowflake_notification_integration declared, feature not enabled: "
+        "pkg/provider/previewfeatures/preview_features.go and "
+        f"pkg/resources/notification_integration.go @ {TAG}"
+    ]
+
+
+def test_a_transfer_that_revokes_grants_is_caught():
+    document = synth_app(load_example("least_privilege"))["bootstrap"]
+    assert violations(document) == []
+    document["resource"]["snowflake_grant_ownership"] = {
+        "t": {
+            "on": {"object_type": "DATABASE", "object_name": "D"},
+            "outbound_privileges": "REVOKE",
+        }
+    }
+    assert len(violations(document)) == 1

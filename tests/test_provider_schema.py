@@ -114,3 +114,33 @@ def test_checker_catches_unknown_types_and_provider_arguments() -> None:
         "aws_s3_bukket: unknown resource type",
         "provider.aws[0]: unknown attribute or block 'regoin'",
     ]
+
+
+def test_bootstrap_with_every_grant_matches_provider_schemas() -> None:
+    # The example's bootstrap has no transfer; this one has every resource type the
+    # bootstrap declares (role, account grants, role grants, ownership transfers).
+    from snowssi_constructs import ExistingDeployment, SnowSSIBootstrap
+    from tests.support import synth_text
+
+    transfer = ExistingDeployment(
+        name_suffix="happy-panda", processed_files=True, refresh_tasks=True, failure_alerts=True
+    )
+    text = synth_text(
+        lambda app: SnowSSIBootstrap(
+            app,
+            "bootstrap",
+            grant_to_users=["DEPLOYER"],
+            grant_to_roles=["SYSADMIN"],
+            serverless_task=True,
+            transfer=transfer,
+        )
+    )["bootstrap"]
+    document = json.loads(text)
+    assert set(document["resource"]) == {
+        "snowflake_account_role",
+        "snowflake_grant_privileges_to_account_role",
+        "snowflake_grant_account_role",
+        "snowflake_grant_ownership",
+    }
+    errors = check_document(document)
+    assert not errors, "\n".join(errors)

@@ -58,6 +58,12 @@ OPTIONS: dict[str, dict[str, object]] = {
     "serverless_task": {"serverless_task": True, "serverless_initial_size": "SMALL"},
     "kms_key_policy": {"kms_key_policy": True, "kms_deletion_window_days": 30},
     "name_suffix": {"name_suffix": "team-a"},
+    "failure_alerts": {"failure_alerts": True},
+    "failure_alerts_own_topic": {
+        "failure_alerts": True,
+        "alert_topic_arn": "arn:aws:sns:us-east-1:123456789012:team-alerts",
+    },
+    "snowflake_role": {"snowflake_role": "SNOWSSI_DEPLOYER"},
     "pipelines": {"pipelines": ["orders", "invoices"]},
     "s3_backend": {"s3_backend": S3StateBackend(bucket="state", region="eu-west-1")},
     # The current provider generation (snowflake 2.20.0), with the options that change
@@ -75,6 +81,7 @@ OPTIONS: dict[str, dict[str, object]] = {
     },
     "current_pipelines": {"snowflake_provider": "current", "pipelines": ["orders", "invoices"]},
     "current_hardened": {"snowflake_provider": "current", "hardened": True},
+    "current_failure_alerts": {"snowflake_provider": "current", "failure_alerts": True},
     "current_s3_backend": {
         "snowflake_provider": "current",
         "s3_backend": S3StateBackend(bucket="state", region="eu-west-1"),

@@ -434,3 +434,77 @@ def test_raise_if_any_reports_without_a_with_block():
 def test_error_for_needs_at_least_one_problem():
     with pytest.raises(ValueError, match="no problems"):
         validation.error_for([])
+
+
+# SNS topics and Snowflake roles (issue 16) ------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["alerts", "team_alerts-1", "a" * 256])
+def test_a_standard_sns_topic_arn_passes(name):
+    arn = f"arn:aws:sns:us-east-1:{ACCOUNT}:{name}"
+    assert validation.sns_topic_arn("alert_topic_arn", arn) == arn
+
+
+def test_a_fifo_sns_topic_arn_is_refused_naming_the_prop():
+    with pytest.raises(
+        PropValueError,
+        match=r"^alert_topic_arn: Snowflake cannot publish error notifications to a FIFO "
+        r"topic; give a standard SNS topic, got 'arn:aws:sns:us-east-1:123456789012:a\.fifo'$",
+    ):
+        validation.sns_topic_arn("alert_topic_arn", f"arn:aws:sns:us-east-1:{ACCOUNT}:a.fifo")
+
+
+@pytest.mark.parametrize(
+    ("value", "part"),
+    [
+        (f"arn:aws:sqs:us-east-1:{ACCOUNT}:alerts", "service 'sns'"),
+        (f"arn:aws:sns:us-east-1:{ACCOUNT}:bad/name", "resource must look like '<topic name>'"),
+        (f"arn:aws:sns:us-east-1:{ACCOUNT}:" + "a" * 257, "resource must look like"),
+        ("arn:aws:sns:us-east-1:12:alerts", "account must be 12 digits"),
+    ],
+)
+def test_each_part_of_an_sns_topic_arn_is_checked(value, part):
+    with pytest.raises(PropValueError, match=rf"^alert_topic_arn: .*{re.escape(part)}"):
+        validation.sns_topic_arn("alert_topic_arn", value)
+
+
+def test_an_sns_topic_arn_token_is_left_to_terraform():
+    assert validation.sns_topic_arn("alert_topic_arn", TOKEN) == TOKEN
+
+
+@pytest.mark.parametrize("name", ["SNOWSSI_DEPLOYER", "_role", "role$1", "ACCOUNTADMIN"])
+def test_a_role_name_snowflake_accepts_unquoted_passes(name):
+    assert validation.account_role_name("snowflake_role", name) == name
+
+
+@pytest.mark.parametrize("name", ["pipeline role", "1ROLE", "ROLE;DROP", "r-1", "R" * 256])
+def test_a_role_name_snowflake_would_reject_is_refused(name):
+    with pytest.raises(PropValueError, match=r"^snowflake_role: a Snowflake identifier"):
+        validation.account_role_name("snowflake_role", name)
+
+
+@pytest.mark.parametrize("name", [*sorted(validation.SYSTEM_ROLES), "sysadmin", "Public"])
+def test_a_new_role_may_not_be_a_system_role(name):
+    validation.account_role_name("role_name", name)  # an existing role: fine
+    message = (
+        f"role_name: '{name}' is a Snowflake system role; name a new role for the pipeline "
+        "(for example SNOWSSI_DEPLOYER)"
+    )
+    with pytest.raises(PropValueError, match=f"^{re.escape(message)}$"):
+        validation.account_role_name("role_name", name, new=True)
+
+
+def test_a_new_role_given_as_a_token_is_left_to_terraform():
+    assert validation.account_role_name("role_name", TOKEN, new=True) == TOKEN
+
+
+def test_a_new_role_of_another_name_passes():
+    assert validation.account_role_name("role_name", "SNOWSSI_DEPLOYER", new=True) == (
+        "SNOWSSI_DEPLOYER"
+    )
+
+
+@pytest.mark.parametrize(("value", "error"), [("", PropValueError), (5, PropTypeError)])
+def test_an_empty_or_non_text_sns_topic_arn_is_refused_naming_the_prop(value, error):
+    with pytest.raises(error, match=r"^alert_topic_arn: "):
+        validation.sns_topic_arn("alert_topic_arn", value)

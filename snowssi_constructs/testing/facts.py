@@ -19,6 +19,7 @@ from typing import Any
 from ..snowflake_regex import unsupported_constructs
 from . import facts_2_20
 from .fact import Fact
+from .integration_facts import grant_ownership_violations, notification_violations
 from .task_sql import task_patterns
 
 
@@ -103,6 +104,13 @@ PROVIDER_2_10_1 = FactSet(
             "snowflake_warehouse",
             "snowflake_task",
             "snowflake_stream_on_directory_table",
+            # The bootstrap's role and grants (pkg/resources/account_role.go,
+            # grant_privileges_to_account_role.go, grant_account_role.go,
+            # grant_ownership.go: plain Tracking*Wrapper contexts, no preview wrapper).
+            "snowflake_account_role",
+            "snowflake_grant_privileges_to_account_role",
+            "snowflake_grant_account_role",
+            "snowflake_grant_ownership",
         ),
         _TAG,
     ),
@@ -235,6 +243,11 @@ def _resource_violations(
         unguarded = ignored != "all" and attribute not in ignored
         if fact_type == resource_type and attribute in body and unguarded:
             found.append(f"{address}.{attribute} replaces on every apply: {fact.source}")
+    tag = f"v{facts.version}"
+    if resource_type == "snowflake_notification_integration":
+        found += notification_violations(address, body, tag)
+    if resource_type == "snowflake_grant_ownership":
+        found += grant_ownership_violations(address, body, tag)
     if resource_type == "snowflake_task":
         size = body.get("user_task_managed_initial_warehouse_size")
         serverless = "warehouse" not in body

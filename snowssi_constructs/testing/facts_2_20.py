@@ -21,6 +21,7 @@ from typing import Any
 
 from ..snowflake_regex import unsupported_constructs
 from .fact import Fact
+from .integration_facts import grant_ownership_violations, notification_violations
 from .task_sql import task_patterns
 
 PROVIDER_VERSION = "2.20.0"
@@ -254,6 +255,10 @@ def _resource_violations(address: str, resource_type: str, body: Mapping[str, An
             found.append(f"{address}.stage {stage!r}: {STREAM_STAGE_FQN}")
     elif resource_type == "snowflake_task":
         found += _task_violations(address, body)
+    elif resource_type == "snowflake_notification_integration":
+        found += notification_violations(address, body, TAG)
+    elif resource_type == "snowflake_grant_ownership":
+        found += grant_ownership_violations(address, body, TAG)
     return found
 
 

@@ -25,6 +25,7 @@ from .aws import (
     kms_key_id,
     s3_backend_key,
     s3_url,
+    sns_topic_arn,
     sqs_queue_arn,
 )
 from .problems import (
@@ -51,7 +52,9 @@ from .python_types import (
 )
 from .snowflake import (
     SERVERLESS_TASK_SIZES,
+    SYSTEM_ROLES,
     WAREHOUSE_SIZES,
+    account_role_name,
     serverless_task_size,
     snowflake_identifier,
     snowflake_pattern,
@@ -64,6 +67,7 @@ __all__ = [
     "BUCKET_RESERVED_PREFIXES",
     "BUCKET_RESERVED_SUFFIXES",
     "SERVERLESS_TASK_SIZES",
+    "SYSTEM_ROLES",
     "VERSION_OPERATORS",
     "WAREHOUSE_SIZES",
     "Problem",
@@ -74,6 +78,7 @@ __all__ = [
     "PropTypeError",
     "PropValueError",
     "account_id",
+    "account_role_name",
     "arn",
     "aws_region",
     "boolean",
@@ -96,6 +101,7 @@ __all__ = [
     "serverless_task_size",
     "snowflake_identifier",
     "snowflake_pattern",
+    "sns_topic_arn",
     "sqs_queue_arn",
     "string",
     "string_sequence",

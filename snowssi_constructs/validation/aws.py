@@ -39,6 +39,8 @@ _KMS_KEY_ID = re.compile(rf"^(?:{_KMS_KEY_UUID}|{_KMS_MULTI_REGION_KEY}|{_KMS_AL
 _IAM_ROLE_RESOURCE = re.compile(r"^role/(?:[!-~]*/)?[\w+=,.@-]{1,64}$")
 _IAM_NAME = re.compile(r"^[\w+=,.@-]+$")
 # SQS queue names: up to 80 characters, ".fifo" counted, for FIFO queues.
+# An SNS topic name: up to 256 letters, digits, '_' and '-' (a FIFO topic's ends in '.fifo').
+_SNS_TOPIC_RESOURCE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _SQS_QUEUE_RESOURCE = re.compile(r"^(?:[A-Za-z0-9_-]{1,75}\.fifo|[A-Za-z0-9_-]{1,80})$")
 
 
@@ -166,6 +168,22 @@ def sqs_queue_arn(prop: str, value: str) -> str:
     """An SQS queue's ARN (a Snowflake stage's notification channel is one)."""
     return arn(
         prop, value, service="sqs", resource=_SQS_QUEUE_RESOURCE, resource_shape="<queue name>"
+    )
+
+
+def sns_topic_arn(prop: str, value: str) -> str:
+    """A standard SNS topic's ARN. A FIFO topic (``....fifo``) is refused: Snowflake
+    supports only standard topics for error notifications, and those sent to a FIFO
+    topic fail silently (Snowflake docs: Enabling error notifications for tasks using
+    AWS SNS)."""
+    if literal_text(prop, value) and value.endswith(".fifo"):
+        raise fail(
+            prop,
+            "Snowflake cannot publish error notifications to a FIFO topic; give a "
+            f"standard SNS topic, got {value!r}",
+        )
+    return arn(
+        prop, value, service="sns", resource=_SNS_TOPIC_RESOURCE, resource_shape="<topic name>"
     )
 
 

@@ -41,6 +41,27 @@ def snowflake_identifier(prop: str, value: str) -> str:
     return value
 
 
+# The system roles: a role the bootstrap creates must not be one of them.
+SYSTEM_ROLES: frozenset[str] = frozenset(
+    {"ACCOUNTADMIN", "ORGADMIN", "PUBLIC", "SECURITYADMIN", "SYSADMIN", "USERADMIN"}
+)
+
+
+def account_role_name(prop: str, value: str, *, new: bool = False) -> str:
+    """A role name the provider can use unquoted (a Snowflake identifier); with ``new``,
+    a role to create, so not one of the system roles."""
+    # Past this check the value is a str: an identifier, or a token, which upper-cased
+    # is no system role.
+    snowflake_identifier(prop, value)
+    if new and value.upper() in SYSTEM_ROLES:
+        raise fail(
+            prop,
+            f"{value!r} is a Snowflake system role; name a new role for the pipeline "
+            "(for example SNOWSSI_DEPLOYER)",
+        )
+    return value
+
+
 def warehouse_size(prop: str, value: str) -> str:
     """One of the warehouse sizes Snowflake accepts; returned upper-case."""
     if not literal_text(prop, value):

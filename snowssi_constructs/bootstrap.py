@@ -1,0 +1,247 @@
+"""The bootstrap: run once by an administrator, so the pipeline runs without ACCOUNTADMIN.
+
+:class:`SnowSSIBootstrap` is a Terraform stack of its own (its own state), applied by an
+administrator (``ACCOUNTADMIN`` by default, the ``role`` variable). It creates an
+account role for deploying and owning the pipeline, grants it the account privileges
+the pipeline's objects need (:data:`ACCOUNT_PRIVILEGES`), and grants the role to the
+users and roles the administrator names. The pipeline stack then runs under that role
+(``SnowSSIStack(..., snowflake_role=...)``).
+
+The pipeline stack, not the bootstrap, creates the warehouse, database and schema: their
+names derive from the pipeline stack's suffix (its ``random_pet``), which the bootstrap
+cannot know, and moving them would change the default stack and the migration from the
+HCL module. The role owns what it creates, so it holds USAGE and the CREATE privileges
+on that database, schema and warehouse only, and on no other.
+
+With ``transfer``, the bootstrap also moves an existing deployment (created as
+ACCOUNTADMIN by the stack or by the HCL module) to the role: ownership of each of its
+objects goes to the role with its current grants copied (``outbound_privileges =
+"COPY"``). docs/least-privilege.md gives the steps in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from constructs import Construct
+
+from . import validation
+from ._addresses import pin
+from ._flavour import cdktf, snowflake
+from ._lazy import lazy_list
+from .preview_features import preview_features
+from .providers import REQUIRED_VERSION, ProviderVersions, pin_versions
+from .variables import DEFAULT_ROLE
+
+LocalBackend = cdktf.LocalBackend
+TerraformOutput = cdktf.TerraformOutput
+TerraformStack = cdktf.TerraformStack
+TerraformVariable = cdktf.TerraformVariable
+Token = cdktf.Token
+AccountRole = snowflake.account_role.AccountRole
+GrantAccountRole = snowflake.grant_account_role.GrantAccountRole
+GrantOwnership = snowflake.grant_ownership.GrantOwnership
+GrantOwnershipOn = snowflake.grant_ownership.GrantOwnershipOn
+GrantPrivilegesToAccountRole = (
+    snowflake.grant_privileges_to_account_role.GrantPrivilegesToAccountRole
+)
+SnowflakeProvider = snowflake.provider.SnowflakeProvider
+
+DEFAULT_PIPELINE_ROLE = "SNOWSSI_DEPLOYER"
+# The account privileges of the pipeline's role (see privileges.REQUIRED_PRIVILEGES):
+# CREATE DATABASE / WAREHOUSE for the stack's database and warehouse, CREATE
+# INTEGRATION for the storage and notification integrations, EXECUTE TASK to resume
+# (start) the tasks. Sorted, as the provider stores them.
+ACCOUNT_PRIVILEGES: tuple[str, ...] = (
+    "CREATE DATABASE",
+    "CREATE INTEGRATION",
+    "CREATE WAREHOUSE",
+    "EXECUTE TASK",
+)
+# Only for serverless tasks (serverless_task=True).
+SERVERLESS_PRIVILEGE = "EXECUTE MANAGED TASK"
+
+
+@dataclass(frozen=True)
+class ExistingDeployment:
+    """An existing deployment to move to the pipeline's role (``transfer``).
+
+    :param name_suffix: its suffix, the ``random_pet`` id of its state (``terraform
+        state show random_pet.pet_name``), e.g. ``happy-panda``.
+    :param pipelines: its pipelines' names; ``None`` is the original's single pipeline.
+    :param processed_files: whether its pipelines have the processed-files table
+        (``processing="consume_stream"``).
+    :param refresh_tasks: whether its pipelines have the refresh task.
+    :param failure_alerts: whether it has the failure alerts' integration.
+    """
+
+    name_suffix: str
+    pipelines: Sequence[str | None] = (None,)
+    processed_files: bool = False
+    refresh_tasks: bool = False
+    failure_alerts: bool = False
+
+    def __post_init__(self) -> None:
+        with validation.Problems("ExistingDeployment") as problems:
+            problems.check(validation.name_suffix, "transfer.name_suffix", self.name_suffix)
+            for flag in ("processed_files", "refresh_tasks", "failure_alerts"):
+                problems.check(validation.boolean, f"transfer.{flag}", getattr(self, flag))
+            if not self.pipelines:
+                problems.add(
+                    "transfer.pipelines", "give at least one pipeline (None: the original's)"
+                )
+
+    def name(self, prefix: str) -> str:
+        """The Snowflake name the stack gives an object, e.g. ``DATABASE_HAPPY_PANDA``."""
+        return f"{prefix}{self.name_suffix.replace('-', '_')}".upper()
+
+    def objects(self) -> Iterator[tuple[str, str, str]]:
+        """Each object as (address key, object type, quoted name), containers first."""
+        database, schema = self.name("DATABASE_"), self.name("SCHEMA_")
+        yield "database", "DATABASE", f'"{database}"'
+        yield "schema", "SCHEMA", f'"{database}"."{schema}"'
+        yield "warehouse", "WAREHOUSE", f'"{self.name("WAREHOUSE_")}"'
+        yield "storage_integration", "INTEGRATION", f'"{self.name("STORAGE_INTEGRATION_")}"'
+        if self.failure_alerts:
+            yield "failure_alerts", "INTEGRATION", f'"{self.name("ALERTS_INTEGRATION_")}"'
+        for pipeline in self.pipelines:
+            prefix = f"{pipeline}_" if pipeline else ""
+            kinds = [("STAGE", "inbound_stage"), ("STAGE", "outbound_stage")]
+            kinds += [("STREAM", "stream"), ("TASK", "task")]
+            if self.processed_files:
+                kinds.append(("TABLE", "processed_files"))
+            if self.refresh_tasks:
+                kinds.append(("TASK", "refresh_task"))
+            for object_type, kind in kinds:
+                name = self.name(f"{prefix}{kind}_".upper())
+                yield f"{prefix}{kind}", object_type, f'"{database}"."{schema}"."{name}"'
+
+
+class SnowSSIBootstrap(TerraformStack):
+    """The pipeline's account role, its grants, and optionally the transfer of an
+    existing deployment to it; run once by an administrator.
+
+    docs/constructs.md has a table of every prop.
+
+    :param role_name: the role to create (not a system role).
+    :param grant_to_users: users who may use the role (the deploying user).
+    :param grant_to_roles: roles that inherit it (Snowflake recommends granting custom
+        roles to SYSADMIN).
+    :param serverless_task: also grant ``EXECUTE MANAGED TASK``, for a pipeline stack
+        with ``serverless_task=True``.
+    :param transfer: an existing deployment whose objects move to the role.
+    :param required_version: Terraform's version constraint.
+    :param provider_versions: the providers' version constraints (only snowflake's is used).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        role_name: str = DEFAULT_PIPELINE_ROLE,
+        grant_to_users: Sequence[str] = (),
+        grant_to_roles: Sequence[str] = (),
+        serverless_task: bool = False,
+        transfer: ExistingDeployment | None = None,
+        required_version: str = REQUIRED_VERSION,
+        provider_versions: ProviderVersions | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.account_role_name, "role_name", role_name, new=True)
+            for prop, names in (
+                ("grant_to_users", grant_to_users),
+                ("grant_to_roles", grant_to_roles),
+            ):
+                problems.check(validation.string_sequence, prop, names)
+                if isinstance(names, Sequence) and not isinstance(names, str):
+                    for name in names:
+                        problems.check(validation.account_role_name, prop, name)
+            problems.check(validation.boolean, "serverless_task", serverless_task)
+            problems.check(
+                validation.instance_of, "transfer", transfer, ExistingDeployment, optional=True
+            )
+        pin_versions(
+            self,
+            required_version=required_version,
+            versions=provider_versions,
+            providers=("snowflake",),
+        )
+        self.backend = LocalBackend(self, path=f"terraform.{id}.tfstate")
+        self._configure_provider()
+
+        self.role = AccountRole(
+            self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
+        )
+        pin(self.role, "pipeline_role")
+        privileges = [*ACCOUNT_PRIVILEGES, *([SERVERLESS_PRIVILEGE] if serverless_task else [])]
+        self.account_grant = GrantPrivilegesToAccountRole(
+            self,
+            "account_privileges",
+            account_role_name=self.role.name,
+            on_account=True,
+            privileges=sorted(privileges),
+        )
+        pin(self.account_grant, "pipeline_role_account")
+        for user in grant_to_users:
+            grant = GrantAccountRole(
+                self, f"to_user_{user}", role_name=self.role.name, user_name=user
+            )
+            pin(grant, f"pipeline_role_to_user_{user.lower()}")
+        for parent in grant_to_roles:
+            grant = GrantAccountRole(
+                self, f"to_role_{parent}", role_name=self.role.name, parent_role_name=parent
+            )
+            pin(grant, f"pipeline_role_to_role_{parent.lower()}")
+        self.transfers: list[GrantOwnership] = []
+        if transfer is not None:
+            self._transfer(transfer)
+        TerraformOutput(self, "pipeline_role", value=self.role.name)
+
+    def _configure_provider(self) -> None:
+        def variable(name: str, description: str, sensitive: bool = False) -> TerraformVariable:
+            return TerraformVariable(
+                self,
+                name,
+                type="string",
+                default=Token.null_value(),
+                sensitive=sensitive or None,
+                description=description,
+            )
+
+        role = TerraformVariable(
+            self,
+            "role",
+            type="string",
+            default=DEFAULT_ROLE,
+            description="Snowflake role of the administrator who runs the bootstrap.",
+        )
+        password = variable("password", "Snowflake password; null: another authenticator.", True)
+        SnowflakeProvider(
+            self,
+            "snowflake",
+            organization_name=variable("organization_name", "Snowflake organization.").string_value,
+            account_name=variable("account_name", "Snowflake account name.").string_value,
+            user=variable("user", "Snowflake user (an administrator).").string_value,
+            role=role.string_value,
+            password=password.string_value,
+            preview_features_enabled=lazy_list(lambda: preview_features(self)),
+        )
+
+    def _transfer(self, deployment: ExistingDeployment) -> None:
+        # Containers first: a schema's objects are transferred after the schema.
+        previous: list[GrantOwnership] = []
+        for key, object_type, object_name in deployment.objects():
+            grant = GrantOwnership(
+                self,
+                f"transfer_{key}",
+                account_role_name=self.role.name,
+                outbound_privileges="COPY",
+                on=GrantOwnershipOn(object_type=object_type, object_name=object_name),
+                depends_on=[self.account_grant, *previous[-1:]],
+            )
+            pin(grant, f"transfer_{key}")
+            previous.append(grant)
+        self.transfers = previous

@@ -1,0 +1,363 @@
+"""The bootstrap and the pipeline stack under its role.
+
+A stack configured with the bootstrap's role declares nothing that role cannot do: every
+Snowflake resource of the stack is walked, and each privilege Snowflake documents for
+creating it (``snowssi_constructs.privileges``, with its source) is either among the
+bootstrap's account grants or on an object the role owns (one the stack itself creates,
+or one the bootstrap transfers to it). The walk reads both stacks' synthesized JSON.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from snowssi_constructs import ExistingDeployment, SnowSSIBootstrap, SnowSSIStack
+from snowssi_constructs._flavour import cdktf
+from snowssi_constructs.bootstrap import ACCOUNT_PRIVILEGES
+from snowssi_constructs.privileges import REQUIRED_PRIVILEGES, required_privileges
+from snowssi_constructs.validation import PropError
+from tests.support import resources, synth_app
+
+Testing = cdktf.Testing
+
+ROLE = "SNOWSSI_DEPLOYER"
+# The kind of object a privilege is on, and the resource types that create one.
+OWNED_TYPES: dict[str, tuple[str, ...]] = {
+    "database": ("snowflake_database",),
+    "schema": ("snowflake_schema",),
+    "warehouse": ("snowflake_warehouse",),
+    "integration": ("snowflake_storage_integration", "snowflake_notification_integration"),
+    "stage": ("snowflake_stage",),
+}
+TRANSFERRED_TYPES = {
+    "database": "DATABASE",
+    "schema": "SCHEMA",
+    "warehouse": "WAREHOUSE",
+    "integration": "INTEGRATION",
+    "stage": "STAGE",
+}
+_REFERENCE = re.compile(r"^\$\{(snowflake_\w+)\.(\w+)\.(?:name|fully_qualified_name)\}$")
+
+
+def bootstrap_grants(bootstrap: dict[str, Any]) -> set[str]:
+    """The account privileges the bootstrap grants its role."""
+    declared = bootstrap["resource"]
+    (role_address,) = declared["snowflake_account_role"]
+    role = f"${{snowflake_account_role.{role_address}.name}}"
+    return {
+        privilege
+        for grant in declared.get("snowflake_grant_privileges_to_account_role", {}).values()
+        if grant.get("on_account") and grant["account_role_name"] == role
+        for privilege in grant["privileges"]
+    }
+
+
+def transferred(bootstrap: dict[str, Any]) -> set[tuple[str, str]]:
+    """(object type, name) of each object whose ownership the bootstrap transfers, with
+    its grants copied."""
+    return {
+        (grant["on"]["object_type"], grant["on"]["object_name"])
+        for grant in bootstrap["resource"].get("snowflake_grant_ownership", {}).values()
+        if grant.get("outbound_privileges") == "COPY"
+    }
+
+
+def unmet_privileges(stack: dict[str, Any], bootstrap: dict[str, Any]) -> Iterator[str]:
+    """Each privilege a Snowflake resource of ``stack`` needs that the bootstrap's role
+    neither is granted nor holds by owning the object."""
+    granted = bootstrap_grants(bootstrap)
+    moved = transferred(bootstrap)
+    declared = resources(stack)
+    for address, body in declared.items():
+        resource_type = address.split(".")[0]
+        if not resource_type.startswith("snowflake_"):
+            continue
+        if resource_type not in REQUIRED_PRIVILEGES:
+            yield f"{address}: no privileges recorded for {resource_type}; look them up"
+            continue
+        for need in required_privileges(resource_type, body):
+            if need.on == "account":
+                if need.privilege not in granted:
+                    yield f"{address}: {need.privilege} on the account is not granted"
+                continue
+            value = str(body.get(need.named_by, ""))
+            match = _REFERENCE.match(value)
+            owned = bool(
+                match
+                and match.group(1) in OWNED_TYPES[need.on]
+                and f"{match.group(1)}.{match.group(2)}" in declared
+            )
+            if not owned and (TRANSFERRED_TYPES[need.on], value) not in moved:
+                yield f"{address}: {need.privilege} on {need.on} {value!r}: not owned"
+
+
+def synth_pair(**stack_props: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build(app: Any) -> None:
+        SnowSSIBootstrap(app, "bootstrap", role_name=ROLE,
+                         serverless_task=bool(stack_props.get("serverless_task")))  # fmt: skip
+        SnowSSIStack(app, "snowssi", snowflake_role=ROLE, **stack_props)
+
+    documents = synth_app(build)
+    return documents["snowssi"], documents["bootstrap"]
+
+
+STACKS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "hardened": {"hardened": True},
+    "serverless": {"serverless_task": True},
+    "failure_alerts": {"failure_alerts": True, "hardened": True},
+    "pipelines": {"pipelines": ["orders", "events"], "refresh_schedule_minutes": 5},
+}
+
+
+@pytest.fixture(scope="module")
+def pairs() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    return {name: synth_pair(**props) for name, props in STACKS.items()}
+
+
+@pytest.mark.parametrize("name", sorted(STACKS))
+def test_the_stack_under_the_role_needs_nothing_the_role_lacks(pairs, name):
+    stack, bootstrap = pairs[name]
+    assert stack["variable"]["role"]["default"] == ROLE
+    assert bootstrap["resource"]["snowflake_account_role"]["pipeline_role"]["name"] == ROLE
+    assert list(unmet_privileges(stack, bootstrap)) == []
+
+
+def test_the_walk_sees_every_kind_of_snowflake_resource(pairs):
+    # Vacuity guard: the stacks above hold every type the privileges are recorded for.
+    seen = {
+        address.split(".")[0]
+        for stack, _ in pairs.values()
+        for address in resources(stack)
+        if address.startswith("snowflake_")
+    }
+    assert seen == set(REQUIRED_PRIVILEGES)
+
+
+def test_the_bootstrap_grants_no_account_privilege_a_stack_does_not_need(pairs):
+    needed = {
+        need.privilege
+        for stack, _ in pairs.values()
+        for address, body in resources(stack).items()
+        if address.startswith("snowflake_")
+        for need in required_privileges(address.split(".")[0], body)
+        if need.on == "account"
+    }
+    for _, bootstrap in pairs.values():
+        assert bootstrap_grants(bootstrap) <= needed
+    _, default_bootstrap = pairs["default"]
+    assert bootstrap_grants(default_bootstrap) == set(ACCOUNT_PRIVILEGES)
+    assert "EXECUTE MANAGED TASK" not in bootstrap_grants(default_bootstrap)
+    assert "EXECUTE MANAGED TASK" in bootstrap_grants(pairs["serverless"][1])
+
+
+def test_a_missing_account_grant_is_caught(pairs):
+    stack, bootstrap = copy.deepcopy(pairs["default"])
+    (grant,) = bootstrap["resource"]["snowflake_grant_privileges_to_account_role"].values()
+    grant["privileges"].remove("EXECUTE TASK")
+    assert list(unmet_privileges(stack, bootstrap)) == [
+        "snowflake_task.task: EXECUTE TASK on the account is not granted"
+    ]
+
+
+def test_a_serverless_stack_under_the_plain_bootstrap_is_caught(pairs):
+    stack, _ = pairs["serverless"]
+    _, bootstrap = pairs["default"]
+    assert list(unmet_privileges(stack, bootstrap)) == [
+        "snowflake_task.task: EXECUTE MANAGED TASK on the account is not granted"
+    ]
+
+
+def test_an_object_the_role_does_not_own_is_caught(pairs):
+    stack, bootstrap = copy.deepcopy(pairs["default"])
+    stack["resource"]["snowflake_stage"]["inbound_stage"]["schema"] = "SOMEONE_ELSES"
+    assert list(unmet_privileges(stack, bootstrap)) == [
+        "snowflake_stage.inbound_stage: USAGE on schema 'SOMEONE_ELSES': not owned",
+        "snowflake_stage.inbound_stage: CREATE STAGE on schema 'SOMEONE_ELSES': not owned",
+    ]
+
+
+def test_a_resource_type_without_recorded_privileges_is_caught(pairs):
+    stack, bootstrap = copy.deepcopy(pairs["default"])
+    stack["resource"]["snowflake_pipe"] = {"p": {"name": "P"}}
+    assert list(unmet_privileges(stack, bootstrap)) == [
+        "snowflake_pipe.p: no privileges recorded for snowflake_pipe; look them up"
+    ]
+
+
+def test_every_requirement_names_its_source():
+    for requirement in REQUIRED_PRIVILEGES.values():
+        assert requirement.source.startswith("Snowflake docs: ")
+
+
+# The role variable.
+
+
+def test_the_role_option_sets_only_the_default_of_the_role_variable(default_document, pairs):
+    stack, _ = pairs["default"]
+    assert default_document["variable"]["role"]["default"] == "ACCOUNTADMIN"
+    assert stack["variable"]["role"]["default"] == ROLE
+    assert stack["provider"]["snowflake"][0]["role"] == "${var.role}"
+    del stack["variable"]["role"]["default"]
+    expected = copy.deepcopy(default_document)
+    del expected["variable"]["role"]["default"]
+    assert stack == expected
+
+
+# The bootstrap's resources.
+
+
+def test_the_role_is_granted_to_the_named_users_and_roles():
+    document = synth_app(
+        lambda app: SnowSSIBootstrap(
+            app, "b", grant_to_users=["DEPLOYER"], grant_to_roles=["SYSADMIN"]
+        )
+    )["b"]
+    grants = document["resource"]["snowflake_grant_account_role"]
+    role = "${snowflake_account_role.pipeline_role.name}"
+    assert grants == {
+        "pipeline_role_to_user_deployer": {
+            "//": grants["pipeline_role_to_user_deployer"]["//"],
+            "role_name": role,
+            "user_name": "DEPLOYER",
+        },
+        "pipeline_role_to_role_sysadmin": {
+            "//": grants["pipeline_role_to_role_sysadmin"]["//"],
+            "role_name": role,
+            "parent_role_name": "SYSADMIN",
+        },
+    }
+    assert document["variable"]["role"]["default"] == "ACCOUNTADMIN"
+    assert set(document["terraform"]["required_providers"]) == {"snowflake"}
+
+
+def _literal(expression: str) -> str:
+    """The value of a name the stack writes with a literal suffix:
+    ``${upper("PREFIX_${replace("happy-panda", "-", "_")}")}``."""
+    match = re.fullmatch(r'\$\{upper\("(\w*)\$\{replace\("([\w-]+)", "-", "_"\)\}"\)\}', expression)
+    assert match, expression
+    return f"{match.group(1)}{match.group(2).replace('-', '_')}".upper()
+
+
+TRANSFER_TYPES = {
+    "snowflake_database": "DATABASE",
+    "snowflake_schema": "SCHEMA",
+    "snowflake_warehouse": "WAREHOUSE",
+    "snowflake_storage_integration": "INTEGRATION",
+    "snowflake_notification_integration": "INTEGRATION",
+    "snowflake_stage": "STAGE",
+    "snowflake_stream_on_directory_table": "STREAM",
+    "snowflake_task": "TASK",
+    "snowflake_table": "TABLE",
+}
+
+
+def stack_objects(stack: dict[str, Any]) -> set[tuple[str, str]]:
+    """(object type, quoted name) of every Snowflake object of a stack with a literal
+    suffix, as the bootstrap's transfer names them."""
+    declared = resources(stack)
+    objects = set()
+    for address, body in declared.items():
+        resource_type = address.split(".")[0]
+        if resource_type not in TRANSFER_TYPES:
+            continue
+        names = [_literal(body["name"])]
+        for container in ("schema", "database"):
+            if container in body:
+                reference = body[container].removeprefix("${").removesuffix(".name}")
+                names.insert(0, _literal(declared[reference]["name"]))
+        objects.add((TRANSFER_TYPES[resource_type], ".".join(f'"{n}"' for n in names)))
+    return objects
+
+
+@pytest.mark.parametrize(
+    ("stack_props", "deployment"),
+    [
+        ({}, {}),
+        (
+            {"hardened": True, "failure_alerts": True, "pipelines": ["orders", "events"]},
+            {
+                "pipelines": ["orders", "events"],
+                "processed_files": True,
+                "refresh_tasks": True,
+                "failure_alerts": True,
+            },
+        ),
+    ],
+    ids=["default", "hardened-alerts-pipelines"],
+)
+def test_the_transfer_moves_every_object_of_the_deployment_with_its_grants(stack_props, deployment):
+    stack = synth_app(lambda app: SnowSSIStack(app, "s", name_suffix="happy-panda", **stack_props))[
+        "s"
+    ]
+    existing = ExistingDeployment(name_suffix="happy-panda", **deployment)
+    bootstrap = synth_app(lambda app: SnowSSIBootstrap(app, "b", transfer=existing))["b"]
+    assert transferred(bootstrap) == stack_objects(stack)
+    grants = bootstrap["resource"]["snowflake_grant_ownership"]
+    assert all(
+        g["account_role_name"].startswith("${snowflake_account_role.") for g in grants.values()
+    )
+    # Containers first: the transfers run one after another, database, schema, warehouse.
+    after = {
+        dependency.removeprefix("snowflake_grant_ownership."): name
+        for name, grant in grants.items()
+        for dependency in grant["depends_on"]
+        if dependency.startswith("snowflake_grant_ownership.")
+    }
+    (first,) = set(grants) - set(after.values())
+    chain = [first]
+    while chain[-1] in after:
+        chain.append(after[chain[-1]])
+    assert len(chain) == len(grants)
+    order = [grants[name]["on"]["object_type"] for name in chain]
+    assert order[:3] == ["DATABASE", "SCHEMA", "WAREHOUSE"]
+
+
+def test_after_the_transfer_the_stack_needs_nothing_the_role_lacks():
+    def build(app: Any) -> None:
+        existing = ExistingDeployment(name_suffix="happy-panda")
+        SnowSSIBootstrap(app, "bootstrap", role_name=ROLE, transfer=existing)
+        SnowSSIStack(app, "snowssi", name_suffix="happy-panda", snowflake_role=ROLE)
+
+    documents = synth_app(build)
+    assert list(unmet_privileges(documents["snowssi"], documents["bootstrap"])) == []
+
+
+# Bad input.
+
+
+@pytest.mark.parametrize(
+    ("props", "prop", "error"),
+    [
+        ({"role_name": "ACCOUNTADMIN"}, "role_name", ValueError),
+        ({"role_name": "sysadmin"}, "role_name", ValueError),
+        ({"role_name": "pipeline role"}, "role_name", ValueError),
+        ({"role_name": "1ROLE"}, "role_name", ValueError),
+        ({"grant_to_users": "DEPLOYER"}, "grant_to_users", TypeError),
+        ({"grant_to_roles": ["my role"]}, "grant_to_roles", ValueError),
+        ({"serverless_task": "yes"}, "serverless_task", TypeError),
+        ({"transfer": "happy-panda"}, "transfer", TypeError),
+    ],
+)
+def test_bad_bootstrap_input_is_refused_naming_the_prop(props, prop, error):
+    with pytest.raises(error, match=rf"(^|\n  - ){re.escape(prop)}: ") as raised:
+        SnowSSIBootstrap(Testing.app(), "b", **props)
+    assert isinstance(raised.value, PropError)
+
+
+@pytest.mark.parametrize("role", ["pipeline role", "1ROLE", "ROLE;DROP", ""])
+def test_a_role_name_snowflake_would_reject_is_refused_by_the_stack(role):
+    with pytest.raises(ValueError, match=r"^snowflake_role: "):
+        SnowSSIStack(Testing.app(), "snowssi", snowflake_role=role)
+
+
+def test_a_bad_existing_deployment_is_refused_naming_the_field():
+    with pytest.raises(ValueError, match=r"transfer.name_suffix: "):
+        ExistingDeployment(name_suffix="Happy Panda")
+    with pytest.raises(ValueError, match=r"transfer.pipelines: "):
+        ExistingDeployment(name_suffix="happy-panda", pipelines=[])
