@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,14 @@ def test_one_run_in_a_fresh_home_leaves_the_runtime_index_and_no_process(tmp_pat
         text=True,
         check=False,
     )
+    try:
+        check_the_caches(completed, home)
+    finally:
+        # jsii's package cache is about 490 MB: not for pytest's kept temporary folders.
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def check_the_caches(completed: subprocess.CompletedProcess[str], home: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert "Warning" not in completed.stderr, completed.stderr
     assert processes_with_home(home) == []
