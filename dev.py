@@ -15,8 +15,9 @@ The CDK Terrain run leaves out the tests marked ``shared_json`` (Terraform, migr
 checkov, provider schemas): they check the JSON both flavours share and run once, on
 CDKTF; and those marked ``cdktf_only`` (the CDKTF bindings' shallow roots). Neither run
 selects the ``live`` suite. An environment is (re)installed only when pyproject.toml
-changed since its last install; ``test`` also installs the build backend pyproject.toml
-names into ``<venv>/build-backend``, for the wheel test, which then needs no index.
+or constraints.txt changed since its last install; ``test`` also installs the build
+backend pyproject.toml names into ``<venv>/build-backend``, for the wheel test, which
+then needs no index.
 
 Every install is constrained to the exact releases of ``constraints.txt`` (what CI runs;
 pyproject.toml has ranges). ``test --lowest`` installs, into ``.venv-lowest`` and
