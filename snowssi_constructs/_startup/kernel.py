@@ -16,6 +16,13 @@ makes. The script and a copy of jsii's runtime files live in one folder per jsii
 under the user's cache directory (:func:`runtime_directory`), written once, atomically;
 nothing is left in a temporary folder.
 
+The script also makes the kernel's exit wait for jsii's runtime-index workers: jsii
+(1.142) reads a cached package through an index beside it when there is one, and
+otherwise parses the whole assembly (129 MB of JSON for aws) and builds the index in a
+worker thread, which the exit request used to end before a short synth let it finish.
+So the first run in an empty cache leaves the index, and every later run is as fast as
+on a warm machine (docs/performance.md, "A new machine").
+
 ``JSII_RUNTIME`` and ``NODE_OPTIONS`` (which gains ``--preserve-symlinks``, as jsii's
 wrapper passes it) are set only while the kernel starts, and the script puts
 ``NODE_OPTIONS`` back for anything the kernel starts.

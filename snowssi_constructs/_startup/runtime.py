@@ -29,6 +29,7 @@ from .kernel import no_cyclic_gc, runtime_directory, share_cached_runtime, start
 from .node import select_node
 from .roots import LayoutError, shallow_spec
 from .state import PLAIN_IMPORTS_ENV, PLAIN_KERNEL_ENV, KernelMode, LoadMode, flag
+from .versions import jsii_is_tested
 
 
 def load_modes() -> dict[str, LoadMode]:
@@ -49,6 +50,13 @@ def find_spec(
     name: str, path: object = None, target: object = None
 ) -> importlib.machinery.ModuleSpec | None:
     """The hook's answer for ``jsii`` or a CDKTF binding root (the names it watches)."""
+    if not jsii_is_tested():
+        # Stepping aside: jsii starts its own kernel, every root imports the plain way.
+        if not _state.kernel:
+            _state.kernel.append("plain")
+        if name != "jsii":
+            _state.modes.setdefault(name, "plain")
+        return None
     real = _state.real_spec(name, path, target)
     if real is None or real.loader is None:
         return None

@@ -63,4 +63,37 @@ Module._resolveFilename = function (request, ...rest) {
   return resolved;
 };
 
-require(path.join(__dirname, "..", "lib", "program.js"));
+// jsii (1.142) builds each cached package's runtime index (the types of its assembly,
+// one per line, read on demand; without it every run parses the whole assembly, 129 MB
+// of JSON for aws) in a worker thread, and the kernel's exit request ends the process,
+// and so the worker, before a short synth has let it finish. The index workers are
+// counted, and the kernel's exit waits for them: once the first run has written the
+// index, later runs use it. Nothing outlives the process: the workers are its threads.
+const workerThreads = require("worker_threads");
+const indexWorkers = new Set();
+const BaseWorker = workerThreads.Worker;
+workerThreads.Worker = class extends BaseWorker {
+  constructor(filename, ...rest) {
+    super(filename, ...rest);
+    if (String(filename).endsWith("runtime-index-worker.js")) {
+      indexWorkers.add(this);
+      this.once("exit", () => indexWorkers.delete(this));
+    }
+  }
+};
+function exitAfterIndexWorkers(exit) {
+  return function (code) {
+    if (indexWorkers.size === 0) return exit(code);
+    const pending = [...indexWorkers].map((worker) => new Promise((done) => worker.once("exit", done)));
+    Promise.all(pending).then(() => exit(code));
+  };
+}
+
+// The kernel takes process.exit for its exit request while program.js loads.
+const exit = process.exit;
+process.exit = exitAfterIndexWorkers(exit.bind(process));
+try {
+  require(path.join(__dirname, "..", "lib", "program.js"));
+} finally {
+  process.exit = exit;
+}
