@@ -71,11 +71,24 @@ REQUIRED_PRIVILEGES: dict[str, Requirement] = {
         (CREATE_INTEGRATION,),
         "Snowflake docs: CREATE STORAGE INTEGRATION, Access control requirements",
     ),
+    # The current generation's integration: the same statement.
+    "snowflake_storage_integration_aws": Requirement(
+        (CREATE_INTEGRATION,),
+        "Snowflake docs: CREATE STORAGE INTEGRATION, Access control requirements",
+    ),
     "snowflake_notification_integration": Requirement(
         (CREATE_INTEGRATION,),
         "Snowflake docs: CREATE NOTIFICATION INTEGRATION, Access control requirements",
     ),
     "snowflake_stage": Requirement(
+        (
+            *_in_schema("CREATE STAGE"),
+            Privilege("USAGE", "integration", "storage_integration"),
+        ),
+        "Snowflake docs: CREATE STAGE, Access control requirements",
+    ),
+    # The current generation's stage: the same CREATE STAGE.
+    "snowflake_stage_external_s3": Requirement(
         (
             *_in_schema("CREATE STAGE"),
             Privilege("USAGE", "integration", "storage_integration"),

@@ -31,8 +31,12 @@ OWNED_TYPES: dict[str, tuple[str, ...]] = {
     "database": ("snowflake_database",),
     "schema": ("snowflake_schema",),
     "warehouse": ("snowflake_warehouse",),
-    "integration": ("snowflake_storage_integration", "snowflake_notification_integration"),
-    "stage": ("snowflake_stage",),
+    "integration": (
+        "snowflake_storage_integration",
+        "snowflake_storage_integration_aws",
+        "snowflake_notification_integration",
+    ),
+    "stage": ("snowflake_stage", "snowflake_stage_external_s3"),
 }
 TRANSFERRED_TYPES = {
     "database": "DATABASE",
@@ -112,6 +116,13 @@ STACKS: dict[str, dict[str, Any]] = {
     "serverless": {"serverless_task": True},
     "failure_alerts": {"failure_alerts": True, "hardened": True},
     "pipelines": {"pipelines": ["orders", "events"], "refresh_schedule_minutes": 5},
+    # The current provider generation: its stage and integration types.
+    "current": {"snowflake_provider": "current", "failure_alerts": True},
+    "current_serverless": {
+        "snowflake_provider": "current",
+        "serverless_task": True,
+        "processing": "consume_stream",
+    },
 }
 
 
