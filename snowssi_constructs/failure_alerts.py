@@ -22,6 +22,7 @@ from . import validation
 from ._addresses import pin
 from ._attributes import resource_attribute
 from ._flavour import aws, cdktf, snowflake
+from .iam_role import snowflake_trust_policy
 from .naming import Naming
 
 Fn = cdktf.Fn
@@ -219,19 +220,7 @@ class AlertPublisherRole(Construct):
             self,
             "role",
             name=role_name,
-            assume_role_policy=Fn.jsonencode(
-                {
-                    "Version": POLICY_VERSION,
-                    "Statement": [
-                        {
-                            "Action": "sts:AssumeRole",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": snowflake_user_arn},
-                            "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
-                        }
-                    ],
-                }
-            ),
+            assume_role_policy=snowflake_trust_policy(snowflake_user_arn, external_id),
         )
         pin(self.role, address)
         statements: list[dict[str, Any]] = [

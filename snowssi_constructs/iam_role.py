@@ -72,19 +72,7 @@ class SnowflakeAccessRole(Construct):
             self,
             "role",
             name=role_name,
-            assume_role_policy=Fn.jsonencode(
-                {
-                    "Version": POLICY_VERSION,
-                    "Statement": [
-                        {
-                            "Action": "sts:AssumeRole",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": snowflake_user_arn},
-                            "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
-                        }
-                    ],
-                }
-            ),
+            assume_role_policy=snowflake_trust_policy(snowflake_user_arn, external_id),
         )
         pin(self.role, role_address)
         self.policy = IamRolePolicy(
@@ -146,3 +134,22 @@ class SnowflakeAccessRole(Construct):
 
 def _allow(action: str | list[str], resource: str) -> dict[str, Any]:
     return {"Action": action, "Effect": "Allow", "Resource": resource}
+
+
+def snowflake_trust_policy(snowflake_user_arn: str, external_id: str) -> str:
+    """The trust policy of a role Snowflake assumes: its IAM user, with the external id
+    the integration presents (both read back from the integration)."""
+    policy: str = Fn.jsonencode(
+        {
+            "Version": POLICY_VERSION,
+            "Statement": [
+                {
+                    "Action": "sts:AssumeRole",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": snowflake_user_arn},
+                    "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
+                }
+            ],
+        }
+    )
+    return policy
