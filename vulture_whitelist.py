@@ -47,3 +47,6 @@ context
 # snowssi_constructs.testing.integration_facts: for users' tests of a stack with failure
 # alerts (the library's own tests call it).
 publishing_role_trusts
+
+# FailureAlerts.publisher: the publishing role, a documented attribute (docs/constructs.md).
+publisher

@@ -22,7 +22,8 @@ from . import validation
 from ._addresses import pin
 from ._attributes import resource_attribute
 from ._flavour import aws, cdktf, snowflake
-from .iam_role import snowflake_trust_policy
+from .iam_role import POLICY_VERSION, check_assumed_role_props, snowflake_trust_policy
+from .kms_key import role_key_policy
 from .naming import Naming
 
 Fn = cdktf.Fn
@@ -33,7 +34,6 @@ SnsTopic = aws.sns_topic.SnsTopic
 SnsTopicPolicy = aws.sns_topic_policy.SnsTopicPolicy
 NotificationIntegration = snowflake.notification_integration.NotificationIntegration
 
-POLICY_VERSION = "2012-10-17"
 # What a publisher needs on the key of an encrypted topic (SNS encrypts each message
 # with a data key).
 KMS_PUBLISH_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey*")
@@ -98,36 +98,17 @@ class AlertTopic(Construct):
             )
             problems.check(validation.terraform_name, "address", address)
         root = f"arn:aws:iam::{account_id}:root"
-        # Fn.format, not an f-string: a function token inside a string inside
-        # Fn.jsonencode would be escaped by cdktf.
-        publisher = Fn.format("arn:aws:iam::%s:role/%s", [account_id, publisher_role_name])
         self.key = KmsKey(
             self,
             "key",
             description="SnowSSI failure alerts topic encryption",
             enable_key_rotation=True,
             deletion_window_in_days=deletion_window_days,
-            policy=Fn.jsonencode(
-                {
-                    "Version": POLICY_VERSION,
-                    "Statement": [
-                        {
-                            "Sid": "AccountAdministersKey",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": root},
-                            "Action": "kms:*",
-                            "Resource": "*",
-                        },
-                        {
-                            "Sid": "SnowflakePublisherUsesKey",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": root},
-                            "Action": list(KMS_PUBLISH_ACTIONS),
-                            "Resource": "*",
-                            "Condition": {"ArnEquals": {"aws:PrincipalArn": publisher}},
-                        },
-                    ],
-                }
+            policy=role_key_policy(
+                account_id,
+                publisher_role_name,
+                sid="SnowflakePublisherUsesKey",
+                actions=list(KMS_PUBLISH_ACTIONS),
             ),
         )
         pin(self.key, address)
@@ -202,16 +183,13 @@ class AlertPublisherRole(Construct):
     ) -> None:
         super().__init__(scope, id)
         with validation.Problems(type(self).__name__) as problems:
-            problems.check(validation.iam_name, "role_name", role_name, max_length=64)
-            problems.check(validation.iam_name, "policy_name", policy_name, max_length=128)
-            problems.check(
-                validation.arn,
-                "snowflake_user_arn",
-                snowflake_user_arn,
-                service="iam",
-                regional=False,
+            check_assumed_role_props(
+                problems,
+                role_name=role_name,
+                policy_name=policy_name,
+                snowflake_user_arn=snowflake_user_arn,
+                external_id=external_id,
             )
-            problems.check(validation.non_empty_string, "external_id", external_id)
             problems.check(validation.sns_topic_arn, "topic_arn", topic_arn)
             if kms_key_arn is not None:
                 problems.check(validation.kms_key_arn, "kms_key_arn", kms_key_arn)

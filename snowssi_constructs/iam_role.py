@@ -52,16 +52,13 @@ class SnowflakeAccessRole(Construct):
     ) -> None:
         super().__init__(scope, id)
         with validation.Problems(type(self).__name__) as problems:
-            problems.check(validation.iam_name, "role_name", role_name, max_length=64)
-            problems.check(validation.iam_name, "policy_name", policy_name, max_length=128)
-            problems.check(
-                validation.arn,
-                "snowflake_user_arn",
-                snowflake_user_arn,
-                service="iam",
-                regional=False,
+            check_assumed_role_props(
+                problems,
+                role_name=role_name,
+                policy_name=policy_name,
+                snowflake_user_arn=snowflake_user_arn,
+                external_id=external_id,
             )
-            problems.check(validation.non_empty_string, "external_id", external_id)
             problems.check(validation.kms_key_arn, "kms_key_arn", kms_key_arn)
             problems.check(validation.terraform_name, "role_address", role_address)
             problems.check(validation.terraform_name, "policy_address", policy_address)
@@ -134,6 +131,24 @@ class SnowflakeAccessRole(Construct):
 
 def _allow(action: str | list[str], resource: str) -> dict[str, Any]:
     return {"Action": action, "Effect": "Allow", "Resource": resource}
+
+
+def check_assumed_role_props(
+    problems: validation.Problems,
+    *,
+    role_name: str,
+    policy_name: str,
+    snowflake_user_arn: str,
+    external_id: str,
+) -> None:
+    """Record the problems of the props every role Snowflake assumes takes: its name,
+    its inline policy's name, and the integration's IAM user and external id."""
+    problems.check(validation.iam_name, "role_name", role_name, max_length=64)
+    problems.check(validation.iam_name, "policy_name", policy_name, max_length=128)
+    problems.check(
+        validation.arn, "snowflake_user_arn", snowflake_user_arn, service="iam", regional=False
+    )
+    problems.check(validation.non_empty_string, "external_id", external_id)
 
 
 def snowflake_trust_policy(snowflake_user_arn: str, external_id: str) -> str:

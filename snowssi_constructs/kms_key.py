@@ -8,6 +8,7 @@ from . import validation
 from ._addresses import pin
 from ._attributes import resource_attribute
 from ._flavour import aws, cdktf
+from .iam_role import POLICY_VERSION
 
 Fn = cdktf.Fn
 KmsAlias = aws.kms_alias.KmsAlias
@@ -64,31 +65,11 @@ class PipelineKey(Construct):
         policy = None
         # The checks above made both required when key_policy; the test narrows the types.
         if key_policy and account_id is not None and user_role_name is not None:
-            root = f"arn:aws:iam::{account_id}:root"
-            # Fn.format, not an f-string: a function token inside a string inside
-            # Fn.jsonencode would be escaped by cdktf.
-            role = Fn.format("arn:aws:iam::%s:role/%s", [account_id, user_role_name])
-            policy = Fn.jsonencode(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "AccountAdministersKey",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": root},
-                            "Action": "kms:*",
-                            "Resource": "*",
-                        },
-                        {
-                            "Sid": "SnowflakeRoleUsesKey",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": root},
-                            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                            "Resource": "*",
-                            "Condition": {"ArnEquals": {"aws:PrincipalArn": role}},
-                        },
-                    ],
-                }
+            policy = role_key_policy(
+                account_id,
+                user_role_name,
+                sid="SnowflakeRoleUsesKey",
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
             )
         self.key = KmsKey(
             self,
@@ -114,3 +95,36 @@ class PipelineKey(Construct):
 
     key_arn = resource_attribute("key.arn")
     """The key's ARN, for the access role's policy."""
+
+
+def role_key_policy(account_id: str, role_name: str, *, sid: str, actions: list[str]) -> str:
+    """A key policy: the account administers the key, and the role ``role_name`` of the
+    account may use it for ``actions`` (statement ``sid``). The role is named by the
+    principal's ARN in a condition, so the policy does not need the role to exist."""
+    root = f"arn:aws:iam::{account_id}:root"
+    # Fn.format, not an f-string: a function token inside a string inside
+    # Fn.jsonencode would be escaped by cdktf.
+    role = Fn.format("arn:aws:iam::%s:role/%s", [account_id, role_name])
+    policy: str = Fn.jsonencode(
+        {
+            "Version": POLICY_VERSION,
+            "Statement": [
+                {
+                    "Sid": "AccountAdministersKey",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": root},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": sid,
+                    "Effect": "Allow",
+                    "Principal": {"AWS": root},
+                    "Action": actions,
+                    "Resource": "*",
+                    "Condition": {"ArnEquals": {"aws:PrincipalArn": role}},
+                },
+            ],
+        }
+    )
+    return policy
