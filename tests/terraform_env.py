@@ -25,7 +25,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -501,6 +501,52 @@ def print_timings(terraform: Terraform, title: str, workdir: str, capsys) -> Non
     lines.append(f"  total {total:.1f} s")
     with capsys.disabled():
         print("\n" + "\n".join(lines))
+
+
+def apply_converge_destroy(
+    terraform: Terraform,
+    workdir: Path,
+    *,
+    check: Callable[[], None],
+    title: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The cycle every apply test runs on ``workdir``'s ``cdk.tf.json``: init; validate
+    with no error and no warning (a deprecated or unknown argument would show); plan and
+    apply that plan; plan again, which must show no change (a perpetual diff fails);
+    ``check()`` what was created; and, whatever happened, destroy what the state holds
+    and print the steps' timings under ``title``."""
+    try:
+        terraform.run(workdir, "init", "-input=false", "-no-color")
+        validate = json.loads(terraform.run(workdir, "validate", "-json", label="validate").stdout)
+        assert validate["valid"] and validate["warning_count"] == 0, validate["diagnostics"]
+        terraform.run(workdir, "plan", "-input=false", "-no-color", "-out=first.plan", label="plan")
+        terraform.run(
+            workdir,
+            "apply",
+            "-input=false",
+            "-no-color",
+            "-auto-approve",
+            "first.plan",
+            label="apply",
+        )
+        second = terraform.run(
+            workdir,
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-detailed-exitcode",
+            label="plan -detailed-exitcode",
+            ok_codes=(0, 2),
+        )
+        assert second.returncode == 0, f"perpetual diff after apply:\n{second.stdout}"
+        check()
+    finally:
+        if (workdir / "terraform.tfstate").exists():
+            terraform.run(
+                workdir, "destroy", "-input=false", "-no-color", "-auto-approve", label="destroy"
+            )
+        print_timings(terraform, title, workdir.name, capsys)
 
 
 @cache

@@ -18,9 +18,9 @@ from tests.support import synth_text
 from tests.terraform_env import (
     MotoServer,
     Terraform,
+    apply_converge_destroy,
     moto_server,  # noqa: F401  (fixture)
     moto_stack,
-    print_timings,
     terraform,  # noqa: F401  (fixture)
 )
 
@@ -113,30 +113,13 @@ def test_alerts_apply_converge_check_destroy(
     workdir = tmp_path / STACK
     workdir.mkdir()
     (workdir / "cdk.tf.json").write_text(text)
-    try:
-        terraform.run(workdir, "init", "-input=false", "-no-color")
-        validate = json.loads(terraform.run(workdir, "validate", "-json", label="validate").stdout)
-        assert validate["valid"] and validate["warning_count"] == 0, validate["diagnostics"]
-        terraform.run(workdir, "apply", "-input=false", "-no-color", "-auto-approve", label="apply")
-        second = terraform.run(
-            workdir,
-            "plan",
-            "-input=false",
-            "-no-color",
-            "-detailed-exitcode",
-            label="plan -detailed-exitcode",
-            ok_codes=(0, 2),
-        )
-        assert second.returncode == 0, f"perpetual diff after apply:\n{second.stdout}"
-        check_created_objects(moto_server)
-    finally:
-        if (workdir / "terraform.tfstate").exists():
-            terraform.run(
-                workdir, "destroy", "-input=false", "-no-color", "-auto-approve", label="destroy"
-            )
-        print_timings(
-            terraform, "apply test (failure alerts' AWS half against moto)", STACK, capsys
-        )
+    apply_converge_destroy(
+        terraform,
+        workdir,
+        check=lambda: check_created_objects(moto_server),
+        title="apply test (failure alerts' AWS half against moto)",
+        capsys=capsys,
+    )
 
     assert moto_server.client("sns").list_topics()["Topics"] == []
     assert moto_server.client("iam").list_roles()["Roles"] == []

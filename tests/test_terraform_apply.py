@@ -21,9 +21,9 @@ from tests.terraform_env import (
     AWS_PROVIDER_VERSION,
     MotoServer,
     Terraform,
+    apply_converge_destroy,
     moto_server,  # noqa: F401  (fixture)
     moto_stack,
-    print_timings,
     terraform,  # noqa: F401  (fixture)
 )
 
@@ -159,45 +159,13 @@ def test_apply_converge_check_destroy(
     workdir.mkdir()
     (workdir / "cdk.tf.json").write_text(text)
 
-    try:
-        terraform.run(workdir, "init", "-input=false", "-no-color")
-        # The 6.21.0 bindings' JSON on the 5.100.0 provider: no error, no warning
-        # (a deprecated or unknown argument would show here).
-        validate = json.loads(terraform.run(workdir, "validate", "-json", label="validate").stdout)
-        assert validate["valid"] and validate["warning_count"] == 0, validate["diagnostics"]
-        terraform.run(workdir, "plan", "-input=false", "-no-color", "-out=first.plan", label="plan")
-        terraform.run(
-            workdir,
-            "apply",
-            "-input=false",
-            "-no-color",
-            "-auto-approve",
-            "first.plan",
-            label="apply",
-        )
-        second = terraform.run(
-            workdir,
-            "plan",
-            "-input=false",
-            "-no-color",
-            "-detailed-exitcode",
-            label="plan -detailed-exitcode",
-            ok_codes=(0, 2),
-        )
-        assert second.returncode == 0, f"perpetual diff after apply:\n{second.stdout}"
-
-        check_created_objects(moto_server)
-    finally:
-        if (workdir / "terraform.tfstate").exists():
-            terraform.run(
-                workdir,
-                "destroy",
-                "-input=false",
-                "-no-color",
-                "-auto-approve",
-                label="destroy",
-            )
-        print_timings(terraform, "apply test (AWS half against moto)", STACK, capsys)
+    apply_converge_destroy(
+        terraform,
+        workdir,
+        check=lambda: check_created_objects(moto_server),
+        title="apply test (AWS half against moto)",
+        capsys=capsys,
+    )
 
     s3 = moto_server.client("s3")
     remaining = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
