@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from snowssi_constructs import SnowSSIStack
 from snowssi_constructs._flavour import FLAVOUR, cdktf
-from tests.support import synth_app
+from tests.support import ROOT, in_ci, synth_app
 
 TerraformStack = cdktf.TerraformStack
 Testing = cdktf.Testing
@@ -25,6 +29,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker("cdktn_only")]
+
+
+# Builds the wheel with hatchling's own build API, in the repository root, into argv[1].
+BUILD_WHEEL = "import sys; from hatchling.build import build_wheel; build_wheel(sys.argv[1])"
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package's wheel, built once per session with hatchling from the folder
+    `python3 dev.py test` installs it into, beside the environment's site-packages (see
+    dev.py's ensure_build_backend): no package index. Fails on CI without that folder,
+    skips elsewhere."""
+    backend = Path(sys.prefix) / "build-backend"
+    if not (backend / "hatchling").is_dir():
+        message = f"no build backend in {backend}: `python3 dev.py test` installs it"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    target = tmp_path_factory.mktemp("wheel")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SNOWSSI_")}
+    completed = subprocess.run(
+        [sys.executable, "-c", BUILD_WHEEL, str(target)],
+        cwd=ROOT,
+        env={**env, "PYTHONPATH": str(backend), "SNOWSSI_NO_STARTUP_HOOK": "1"},
+        timeout=600,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-5000:]
+    (built,) = target.glob("snowssi_constructs-*.whl")
+    return built
 
 
 @pytest.fixture(scope="session")
