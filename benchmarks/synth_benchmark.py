@@ -29,7 +29,9 @@ version in ``"//".metadata.version``).
 With ``--fresh-home`` it then times a new machine: for each run, an empty ``HOME`` (no
 jsii package cache, no runtime folder) in which ``python main.py`` runs three times
 (first, second, third run), alternating with ``python main.py`` on the user's warm
-caches, on each flavour; after every run it checks that no process with that ``HOME`` is
+caches and with a first run in another empty ``HOME`` with ``SNOWSSI_PLAIN_INDEX=1``
+(jsii's own handling of its runtime index, as before the package handled it: the first
+run's baseline), on each flavour; after every run it checks that no process with that ``HOME`` is
 left. Progress goes to stderr, the table to stdout. Nothing here asserts a time: on a shared
 machine, read the load average it prints.
 """
@@ -56,6 +58,11 @@ BENCHMARKS = ROOT / "benchmarks"
 STACK_JSON = Path("cdktf.out") / "stacks" / "snowssi" / "cdk.tf.json"
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 MB = 1024 * 1024
+# jsii's own handling of its runtime index: the first run's baseline (read by the
+# kernel script; snowssi_constructs._startup.state names it).
+PLAIN_INDEX_ENV = "SNOWSSI_PLAIN_INDEX"
+INDEX_TRACE_ENV = "SNOWSSI_INDEX_TRACE"
+INDEX_TRACE = "index-trace.jsonl"
 
 
 @dataclass
@@ -89,6 +96,8 @@ def benchmark_environment() -> dict[str, str]:
     for variable in (
         "SNOWSSI_PLAIN_IMPORTS",
         "SNOWSSI_PLAIN_KERNEL",
+        PLAIN_INDEX_ENV,
+        INDEX_TRACE_ENV,
         "SNOWSSI_NO_STARTUP_HOOK",
         "SNOWSSI_FLAVOUR",
         "JSII_NODE",
@@ -247,22 +256,33 @@ def processes_with_home(home: Path) -> list[int]:
 def run_fresh_home(
     flavour: str, python: str, runs: int, workdir: Path, env: dict[str, str]
 ) -> list[Program]:
-    """Warm runs and the first, second and third run in a fresh ``HOME``, alternating."""
+    """Warm runs, a first run with jsii's own index handling in an empty ``HOME``, and the
+    first, second and third run in another, alternating."""
     command = [python, str(ROOT / "main.py")]
     cells = [
         Program(f"{flavour}: warm caches", command),
+        Program(f"{flavour}: fresh HOME, first run, {PLAIN_INDEX_ENV}=1", command),
         *(
             Program(f"{flavour}: fresh HOME, {nth} run", command)
             for nth in ("first", "second", "third")
         ),
     ]
     for index in range(runs):
-        home = workdir / "fresh" / f"{flavour}-home-{index + 1}"
-        home.mkdir(parents=True)
-        for number, cell in enumerate(cells):
+        homes = [workdir / "fresh" / f"{flavour}-{kind}-home-{index + 1}" for kind in ("jsii", "")]
+        # The two first runs take turns to come first: a first run unpacks 488 MB, which
+        # the file system may still be writing back when the next cell starts.
+        order = [0, 1, 2, 3, 4] if index % 2 == 0 else [0, 2, 3, 4, 1]
+        for number in order:
+            cell = cells[number]
             cwd = workdir / "fresh" / f"{flavour}-run-{index + 1}-cell-{number}"
             cwd.mkdir(parents=True)
+            home = homes[0] if number == 1 else homes[1]
+            home.mkdir(parents=True, exist_ok=True)
             cell_env = env if number == 0 else fresh_home_environment(env, home)
+            if number == 1:
+                cell_env[PLAIN_INDEX_ENV] = "1"
+            if number == 2:
+                cell_env[INDEX_TRACE_ENV] = str(cwd / INDEX_TRACE)
             wall, peak = measure(cell.command, cwd, cell_env)
             left = processes_with_home(home)
             if left:
@@ -275,7 +295,27 @@ def run_fresh_home(
             cell.walls.append(wall)
             cell.peaks.append(peak)
             cell.outputs.append(cwd / STACK_JSON)
+        # A package cache is about 490 MB; the outputs stay in the runs' folders. The
+        # removal is written out before the next run starts.
+        for home in homes:
+            shutil.rmtree(home, ignore_errors=True)
+        os.sync()
     return cells
+
+
+def exit_waits(first: Program) -> str:
+    """What the kernel's exit waited for in the first runs: the index's cost to them."""
+    waits = []
+    for output in first.outputs:
+        # The trace sits beside cdktf.out, in the run's folder.
+        lines = (output.parents[len(STACK_JSON.parts) - 1] / INDEX_TRACE).read_text(encoding="utf-8").splitlines()
+        events = {event["event"]: event["ms"] for event in map(json.loads, lines)}
+        waits.append(events.get("exit-waited", events["exit"]) - events["exit"])
+    return (
+        f"the first run's exit waited for index workers in {sum(1 for w in waits if w)} of "
+        f"{len(waits)} runs: median {statistics.median(waits):.0f} ms, at most {max(waits)} ms "
+        f"({INDEX_TRACE_ENV})"
+    )
 
 
 def startup_overhead(python: str, runs: int, env: dict[str, str]) -> str:
@@ -455,6 +495,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         for cell in cells_of_flavour:
             wall_ratio, rss_ratio = _ratio(cell, warm)
             print(f"{_row(cell.label, cell)}   {wall_ratio:6.2f}x  {rss_ratio:6.2f}x")
+        print(exit_waits(cells_of_flavour[2]))
+        wall_ratio, rss_ratio = _ratio(cells_of_flavour[2], cells_of_flavour[1])
+        print(
+            f"first run against the first run with jsii's own index handling "
+            f"({PLAIN_INDEX_ENV}=1): wall {wall_ratio:.2f}x, RSS {rss_ratio:.2f}x"
+        )
         texts = {path.read_bytes() for cell in cells_of_flavour for path in cell.outputs}
         print(f"all runs wrote the same cdk.tf.json: {'yes' if len(texts) == 1 else 'NO'}")
         print("processes left behind after any run: none")

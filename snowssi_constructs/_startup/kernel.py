@@ -16,12 +16,16 @@ makes. The script and a copy of jsii's runtime files live in one folder per jsii
 under the user's cache directory (:func:`runtime_directory`), written once, atomically;
 nothing is left in a temporary folder.
 
-The script also makes the kernel's exit wait for jsii's runtime-index workers: jsii
-(1.142) reads a cached package through an index beside it when there is one, and
-otherwise parses the whole assembly (129 MB of JSON for aws) and builds the index in a
-worker thread, which the exit request used to end before a short synth let it finish.
-So the first run in an empty cache leaves the index, and every later run is as fast as
-on a warm machine (docs/performance.md, "A new machine").
+The script also sees that the first run in an empty cache leaves jsii's runtime
+indexes: jsii (1.142) reads a cached package through an index beside it when there is
+one, and otherwise parses the whole assembly (129 MB of JSON for aws) and then builds
+the index in a worker thread, which the exit request used to end before a short synth
+let it finish. The script starts that worker when jsii finds no index, before jsii's own
+parse, so that the two run at once, and makes the exit wait for the workers; so every
+later run is as fast as on a warm machine, and the first is no slower
+(docs/performance.md, "A new machine"). ``SNOWSSI_PLAIN_INDEX=1`` leaves the workers
+to jsii; ``SNOWSSI_INDEX_TRACE=<file>`` appends a JSON line to the file for each worker
+and for the exit.
 
 ``JSII_RUNTIME`` and ``NODE_OPTIONS`` (which gains ``--preserve-symlinks``, as jsii's
 wrapper passes it) are set only while the kernel starts, and the script puts

@@ -63,29 +63,99 @@ Module._resolveFilename = function (request, ...rest) {
   return resolved;
 };
 
-// jsii (1.142) builds each cached package's runtime index (the types of its assembly,
-// one per line, read on demand; without it every run parses the whole assembly, 129 MB
-// of JSON for aws) in a worker thread, and the kernel's exit request ends the process,
-// and so the worker, before a short synth has let it finish. The index workers are
-// counted, and the kernel's exit waits for them: once the first run has written the
-// index, later runs use it. Nothing outlives the process: the workers are its threads.
+// jsii (1.142) reads a cached package's assembly through its runtime index (the types,
+// one per line, parsed on demand) when there is one. Without it, it parses the whole
+// assembly (129 MB of JSON for aws), then starts a worker thread that parses it again to
+// write the index; and its exit request ends the process, and so the worker, before a
+// short synth has let it finish: no index, and every later run parses it all again.
+// Unless SNOWSSI_PLAIN_INDEX is set, the worker starts as soon as jsii finds no index,
+// before its own parse, so that both parses run at once on two cores (the Python side
+// waits for the load meanwhile) and the worker is done when the synth is; and the
+// kernel's exit waits for the workers. Nothing outlives the process: they are its threads.
 const workerThreads = require("worker_threads");
-const indexWorkers = new Set();
 const BaseWorker = workerThreads.Worker;
-workerThreads.Worker = class extends BaseWorker {
-  constructor(filename, ...rest) {
-    super(filename, ...rest);
-    if (String(filename).endsWith("runtime-index-worker.js")) {
-      indexWorkers.add(this);
-      this.once("exit", () => indexWorkers.delete(this));
+const plainIndex = !["", "0"].includes(process.env.SNOWSSI_PLAIN_INDEX || "");
+const traceFile = process.env.SNOWSSI_INDEX_TRACE || "";
+const INDEX_WORKER = "runtime-index-worker.js";
+const MANIFEST = /^\.jsii\.runtime\.v\d+\.json$/;
+const indexWorkers = new Set();
+// Package folder -> its index worker: one worker per package.
+const workerOfPackage = new Map();
+// What jsii passes its first worker; until then a worker cannot start early.
+let supportedFeatures = null;
+
+function trace(event, packageDir, extra) {
+  if (!traceFile) return;
+  const name = packageDir === null ? null : packageDir.split(`node_modules${path.sep}`).pop();
+  const ms = Math.round(process.uptime() * 1000);
+  fs.appendFileSync(traceFile, JSON.stringify({ event, package: name, ms, ...extra }) + "\n");
+}
+
+function countedWorker(filename, options, packageDir, started) {
+  const worker = new BaseWorker(filename, options);
+  trace("worker", packageDir, { started });
+  indexWorkers.add(worker);
+  worker.once("exit", () => indexWorkers.delete(worker));
+  return worker;
+}
+
+if (!plainIndex) {
+  workerThreads.Worker = class extends BaseWorker {
+    constructor(filename, options, ...rest) {
+      const data = options && options.workerData;
+      if (path.basename(String(filename)) !== INDEX_WORKER || !data || !data.packageDir) {
+        super(filename, options, ...rest);
+        return;
+      }
+      supportedFeatures = data.supportedFeatures;
+      const packageDir = path.resolve(data.packageDir);
+      if (!workerOfPackage.has(packageDir)) {
+        workerOfPackage.set(packageDir, countedWorker(filename, options, packageDir, "after-parse"));
+      }
+      return workerOfPackage.get(packageDir);
+    }
+  };
+
+  // jsii reads the index's manifest right before it would parse the assembly.
+  const readFileSync = fs.readFileSync;
+  const workerScript = path.join(__dirname, "..", "lib", INDEX_WORKER);
+  fs.readFileSync = function (file, ...rest) {
+    // Every CommonJS require reads through here: the cheap tests first.
+    if (
+      supportedFeatures !== null &&
+      typeof file === "string" &&
+      file.includes(".jsii.runtime.v") &&
+      MANIFEST.test(path.basename(file))
+    ) {
+      startEarly(path.resolve(path.dirname(file)), file);
+    }
+    return readFileSync.call(fs, file, ...rest);
+  };
+  function startEarly(packageDir, manifest) {
+    if (workerOfPackage.has(packageDir) || fs.existsSync(manifest) || !fs.existsSync(workerScript)) {
+      return;
+    }
+    try {
+      const data = { packageDir, supportedFeatures };
+      const worker = countedWorker(workerScript, { workerData: data }, packageDir, "early");
+      // Best effort, as jsii's own worker: the next run tries again.
+      worker.on("error", () => {});
+      workerOfPackage.set(packageDir, worker);
+    } catch {
+      // jsii starts its own after the parse.
     }
   }
-};
+}
+
 function exitAfterIndexWorkers(exit) {
   return function (code) {
+    trace("exit", null, { waiting: indexWorkers.size });
     if (indexWorkers.size === 0) return exit(code);
     const pending = [...indexWorkers].map((worker) => new Promise((done) => worker.once("exit", done)));
-    Promise.all(pending).then(() => exit(code));
+    Promise.all(pending).then(() => {
+      trace("exit-waited", null, {});
+      exit(code);
+    });
   };
 }
 
