@@ -308,7 +308,8 @@ def exit_waits(first: Program) -> str:
     waits = []
     for output in first.outputs:
         # The trace sits beside cdktf.out, in the run's folder.
-        lines = (output.parents[len(STACK_JSON.parts) - 1] / INDEX_TRACE).read_text(encoding="utf-8").splitlines()
+        trace = output.parents[len(STACK_JSON.parts) - 1] / INDEX_TRACE
+        lines = trace.read_text(encoding="utf-8").splitlines()
         events = {event["event"]: event["ms"] for event in map(json.loads, lines)}
         waits.append(events.get("exit-waited", events["exit"]) - events["exit"])
     return (

@@ -188,11 +188,17 @@ def start_fast_kernel() -> bool:
     import json
 
     previous = os.environ.get("NODE_OPTIONS")
-    parameters = ("SNOWSSI_JSII_NODE_OPTIONS", "SNOWSSI_JSII_LAZY_PACKAGES")
+    parameters = ("SNOWSSI_JSII_NODE_OPTIONS", "SNOWSSI_JSII_LAZY_PACKAGES", "SNOWSSI_JSII_INDEX")
     try:
         script = runtime_directory() / "bin" / SCRIPT_NAME
         os.environ[parameters[0]] = json.dumps(previous)
         os.environ[parameters[1]] = json.dumps(_lazy_packages())
+        os.environ[parameters[2]] = json.dumps(
+            {
+                "plain": state.flag(state.PLAIN_INDEX_ENV),
+                "trace": os.environ.get(state.INDEX_TRACE_ENV) or None,
+            }
+        )
         os.environ["JSII_RUNTIME"] = str(script)
         os.environ["NODE_OPTIONS"] = (
             f"{previous} --preserve-symlinks" if previous else "--preserve-symlinks"

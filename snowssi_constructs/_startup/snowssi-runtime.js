@@ -9,9 +9,10 @@ const { Writable } = require("stream");
 // user had it.
 const nodeOptions = JSON.parse(process.env.SNOWSSI_JSII_NODE_OPTIONS || "null");
 const lazyPackages = new Set(JSON.parse(process.env.SNOWSSI_JSII_LAZY_PACKAGES || "[]"));
+const index = JSON.parse(process.env.SNOWSSI_JSII_INDEX || "{}");
 if (nodeOptions === null) delete process.env.NODE_OPTIONS;
 else process.env.NODE_OPTIONS = nodeOptions;
-for (const name of ["JSII_RUNTIME", "SNOWSSI_JSII_NODE_OPTIONS", "SNOWSSI_JSII_LAZY_PACKAGES"]) {
+for (const name of ["JSII_RUNTIME", "SNOWSSI_JSII_NODE_OPTIONS", "SNOWSSI_JSII_LAZY_PACKAGES", "SNOWSSI_JSII_INDEX"]) {
   delete process.env[name];
 }
 
@@ -74,8 +75,8 @@ Module._resolveFilename = function (request, ...rest) {
 // kernel's exit waits for the workers. Nothing outlives the process: they are its threads.
 const workerThreads = require("worker_threads");
 const BaseWorker = workerThreads.Worker;
-const plainIndex = !["", "0"].includes(process.env.SNOWSSI_PLAIN_INDEX || "");
-const traceFile = process.env.SNOWSSI_INDEX_TRACE || "";
+const plainIndex = index.plain === true;
+const traceFile = index.trace || "";
 const INDEX_WORKER = "runtime-index-worker.js";
 const MANIFEST = /^\.jsii\.runtime\.v\d+\.json$/;
 const indexWorkers = new Set();

@@ -13,8 +13,8 @@ from typing import Literal
 
 PLAIN_IMPORTS_ENV = "SNOWSSI_PLAIN_IMPORTS"
 PLAIN_KERNEL_ENV = "SNOWSSI_PLAIN_KERNEL"
-# Read by the kernel script (snowssi-runtime.js): jsii's own handling of its runtime
-# index workers, and a file to which the script appends what it did with them.
+# For the kernel script (snowssi-runtime.js): jsii's own handling of its runtime index
+# workers, and a file to which the script appends what it did with them.
 PLAIN_INDEX_ENV = "SNOWSSI_PLAIN_INDEX"
 INDEX_TRACE_ENV = "SNOWSSI_INDEX_TRACE"
 
