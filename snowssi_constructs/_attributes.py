@@ -8,15 +8,23 @@ constructs expose them as cached reads.
 from __future__ import annotations
 
 from functools import cached_property
-from operator import attrgetter
+from typing import Any
 
 
 def resource_attribute(path: str) -> cached_property[str]:
-    """A cached property reading ``path`` (``"bucket.arn"``) on the construct."""
-    getter = attrgetter(path)
+    """A cached property reading, on the construct's resource named by the first part
+    of ``path``, the Terraform attribute the rest names (``"bucket.arn"``,
+    ``"integration.describe_output[0].iam_user_arn"``).
+
+    It is read as ``get_string_attribute``, which every resource has, typed or declared
+    without a binding class (``_current_types.UntypedResource``); a typed resource's
+    property of the same name returns the same reference.
+    """
+    resource_name, attribute = path.split(".", 1)
 
     def read(construct: object) -> str:
-        value: str = getter(construct)
+        resource: Any = getattr(construct, resource_name)
+        value: str = resource.get_string_attribute(attribute)
         return value
 
     return cached_property(read)

@@ -25,7 +25,6 @@ from ._flavour import cdktf, snowflake
 ITerraformDependable = cdktf.ITerraformDependable
 TerraformProviderGeneratorMetadata = cdktf.TerraformProviderGeneratorMetadata
 TerraformResource = cdktf.TerraformResource
-Token = cdktf.Token
 Task = snowflake.task.Task
 
 _PREFIX = "snowflake_"
@@ -93,12 +92,6 @@ def snowflake_resource(
         scope, id, **kwargs, depends_on=list(depends_on) if depends_on else None
     )
     return resource
-
-
-def string_attribute(resource: TerraformResource, path: str) -> str:
-    """A reference to ``path`` of ``resource`` (``describe_output[0].iam_user_arn``),
-    the same text whichever way the resource was declared."""
-    return Token.as_string(resource.interpolation_for_attribute(path))
 
 
 class _TaskWithCompletionInterval(Task):

@@ -4,12 +4,12 @@ generation: ``snowflake_stage_external_s3`` (stable since provider 2.18.0)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
 
 from constructs import Construct
 
 from . import validation
 from ._addresses import forget, import_existing, move_from, pin
+from ._attributes import resource_attribute
 from ._current_types import snowflake_resource
 from ._flavour import cdktf
 from .stage import check_stage_props, propagation_wait
@@ -120,12 +120,8 @@ class ExternalS3Stage(Construct):
             if moved_from_module:
                 forget(self, f"module.{moved_from_module}.{_MODULE_ADDRESSES['stage']}")
 
-    @cached_property
-    def fully_qualified_name(self) -> str:
-        """``"DB"."SCHEMA"."STAGE"``, as the provider computes it."""
-        return self.stage.get_string_attribute("fully_qualified_name")
+    fully_qualified_name = resource_attribute("stage.fully_qualified_name")
+    """``"DB"."SCHEMA"."STAGE"``, as the provider computes it."""
 
-    @cached_property
-    def stage_name(self) -> str:
-        """The stage's name."""
-        return self.stage.get_string_attribute("name")
+    stage_name = resource_attribute("stage.name")
+    """The stage's name."""

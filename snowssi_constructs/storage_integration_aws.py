@@ -3,13 +3,12 @@ generation: ``snowflake_storage_integration_aws`` (stable since provider 2.18.0)
 
 from __future__ import annotations
 
-from functools import cached_property
-
 from constructs import Construct
 
 from . import validation
 from ._addresses import forget, import_existing, pin
-from ._current_types import snowflake_resource, string_attribute
+from ._attributes import resource_attribute
+from ._current_types import snowflake_resource
 from ._lazy import lazy_list
 from .s3_bucket import EncryptedBucket
 
@@ -73,17 +72,11 @@ class AwsStorageIntegration(Construct):
         """Add ``s3://<bucket>/`` to the allowed locations."""
         self._locations.append(bucket.s3_url)
 
-    @cached_property
-    def integration_name(self) -> str:
-        """The integration's name, as the stages refer to it."""
-        return self.integration.get_string_attribute("name")
+    integration_name = resource_attribute("integration.name")
+    """The integration's name, as the stages refer to it."""
 
-    @cached_property
-    def iam_user_arn(self) -> str:
-        """The AWS IAM user Snowflake uses for this integration (trust principal)."""
-        return string_attribute(self.integration, "describe_output[0].iam_user_arn")
+    iam_user_arn = resource_attribute("integration.describe_output[0].iam_user_arn")
+    """The AWS IAM user Snowflake uses for this integration (trust principal)."""
 
-    @cached_property
-    def external_id(self) -> str:
-        """The external id Snowflake presents when assuming the role."""
-        return string_attribute(self.integration, "describe_output[0].external_id")
+    external_id = resource_attribute("integration.describe_output[0].external_id")
+    """The external id Snowflake presents when assuming the role."""
