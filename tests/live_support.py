@@ -476,14 +476,8 @@ class Workspace:
     def plan_is_empty(self) -> None:
         """Exit 0: no change. Exit 2 would mean the provider read something back in
         another form than declared (a stage replaced on every apply is the known case)."""
-        self.terraform.run(
-            self.path,
-            "plan",
-            "-detailed-exitcode",
-            "-no-color",
-            "-input=false",
-            label="plan -detailed-exitcode",
-            timeout=self.init_timeout,
+        self.terraform.assert_no_changes(
+            self.path, "the plan after apply is not empty", timeout=self.init_timeout
         )
 
     def saved_plan(self, name: str = "live.tfplan") -> dict[str, Any]:

@@ -330,6 +330,21 @@ class Terraform:
             )
         return result
 
+    def assert_no_changes(self, cwd: Path, why: str, *, timeout: float = 600) -> None:
+        """``terraform plan -detailed-exitcode`` in ``cwd`` must plan no change: exit 2
+        fails the test with ``why`` and the plan."""
+        plan = self.run(
+            cwd,
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-detailed-exitcode",
+            label="plan -detailed-exitcode",
+            ok_codes=(0, 2),
+            timeout=timeout,
+        )
+        assert plan.returncode == 0, f"{why}:\n{plan.stdout}"
+
     def timing_lines(self, workdir: str | None = None) -> list[str]:
         return [
             f"terraform {step:<28} {seconds:6.1f} s"
@@ -530,16 +545,7 @@ def apply_converge_destroy(
             "first.plan",
             label="apply",
         )
-        second = terraform.run(
-            workdir,
-            "plan",
-            "-input=false",
-            "-no-color",
-            "-detailed-exitcode",
-            label="plan -detailed-exitcode",
-            ok_codes=(0, 2),
-        )
-        assert second.returncode == 0, f"perpetual diff after apply:\n{second.stdout}"
+        terraform.assert_no_changes(workdir, "perpetual diff after apply")
         check()
     finally:
         if (workdir / "terraform.tfstate").exists():

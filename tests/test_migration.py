@@ -233,16 +233,7 @@ def test_library_takes_over_hcl_module_state(
             "migration.plan",
             label="apply (moves)",
         )
-        final = terraform.run(
-            workdir,
-            "plan",
-            "-input=false",
-            "-no-color",
-            "-detailed-exitcode",
-            label="plan -detailed-exitcode",
-            ok_codes=(0, 2),
-        )
-        assert final.returncode == 0, f"changes left after the takeover:\n{final.stdout}"
+        terraform.assert_no_changes(workdir, "changes left after the takeover")
         state = json.loads((workdir / "terraform.tfstate").read_text())
         assert all("module" not in r for r in state["resources"])
     finally:
