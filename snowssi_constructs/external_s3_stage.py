@@ -12,7 +12,7 @@ from ._addresses import forget, import_existing, move_from, pin
 from ._attributes import resource_attribute
 from ._current_types import snowflake_resource
 from ._flavour import cdktf
-from .stage import check_stage_props, propagation_wait
+from .stage import check_stage_props, propagation_wait, stage_name_of
 
 ITerraformDependable = cdktf.ITerraformDependable
 
@@ -85,7 +85,7 @@ class ExternalS3Stage(Construct):
             problems.check(validation.boolean, "adopt_legacy", adopt_legacy)
 
         self.propagation_wait = propagation_wait(self, id, wait_after)
-        stage_name = name if validation.is_token(name) else name.upper()
+        stage_name = stage_name_of(name)
         encryption = None if kms_key_id is None else {"aws_sse_kms": {"kms_key_id": kms_key_id}}
         self.stage = pin(
             snowflake_resource(

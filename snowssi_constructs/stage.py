@@ -87,9 +87,7 @@ class ExternalStage(Construct):
         self.stage = Stage(
             self,
             "stage",
-            # The original upper-cases the name; a token name is already upper-case
-            # (wrapping it in Fn.upper again would escape its nested expression).
-            name=name if validation.is_token(name) else name.upper(),
+            name=stage_name_of(name),
             url=url,
             database=database,
             schema=schema,
@@ -108,6 +106,13 @@ class ExternalStage(Construct):
 
     stage_name = resource_attribute("stage.name")
     """The stage's name."""
+
+
+def stage_name_of(name: str) -> str:
+    """The stage's name as declared: upper-cased, as the original does, unless it is a
+    token, which is upper-case already (wrapping it in Fn.upper again would escape its
+    nested expression)."""
+    return name if validation.is_token(name) else name.upper()
 
 
 def check_stage_props(
