@@ -180,6 +180,8 @@ def test_config_skips_exactly_the_original_checks() -> None:
                 assert lines[index - 1].strip().startswith("#"), f"{config.name}: {line}"
 
 
+# checkov runs in its own processes (the scans fixture).
+@pytest.mark.integration
 def test_default_stack_passes_with_the_original_skips(
     scans: dict[str, Scan], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -214,6 +216,7 @@ def test_default_stack_passes_with_the_original_skips(
     ]
 
 
+@pytest.mark.integration
 def test_examples_pass_with_the_original_skips(
     scans: dict[str, Scan], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -246,6 +249,7 @@ def test_examples_pass_with_the_original_skips(
     assert not failures
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("label", HARDENED_STACKS)
 def test_hardened_stack_passes_with_fewer_skips(
     scans: dict[str, Scan], label: str, capsys: pytest.CaptureFixture[str]
@@ -267,6 +271,7 @@ def test_hardened_stack_passes_with_fewer_skips(
     assert set(still_failing) == skips_of(HARDENED_CONFIG)
 
 
+@pytest.mark.integration
 def test_original_skips_are_all_needed_by_the_default_stack(scans: dict[str, Scan]) -> None:
     """The default stack reproduces the module, so it fails exactly the module's skips
     (a skip that stopped failing would hide a regression if it came back)."""

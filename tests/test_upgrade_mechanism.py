@@ -34,7 +34,7 @@ App = cdktf.App
 TerraformStack = cdktf.TerraformStack
 S3Bucket = aws.s3_bucket.S3Bucket
 
-pytestmark = pytest.mark.shared_json
+pytestmark = [pytest.mark.shared_json, pytest.mark.integration]
 
 STACK = "upgrade-proof"
 ANCHOR = "upgrade-anchor"
