@@ -696,6 +696,8 @@ def test_9_dev_py_live_installs_the_cdk_with_the_live_extra_and_runs_the_live_ma
     spec = importlib.util.spec_from_file_location("dev_under_test", ROOT / "dev.py")
     assert spec is not None and spec.loader is not None
     dev = importlib.util.module_from_spec(spec)
+    # Registered while it runs, as an import would: dev.py's dataclasses look it up there.
+    monkeypatch.setitem(sys.modules, spec.name, dev)
     spec.loader.exec_module(dev)
     environments: list[tuple[str, dict[str, bool]]] = []
     commands: list[list[str]] = []
