@@ -17,6 +17,10 @@ from snowssi_constructs._flavour import FLAVOUR, cdktf
 from tests import tiers
 from tests.support import ROOT, in_ci, synth_app
 
+# One moto server for the whole session, whichever module asks for it (through the
+# function-scoped moto_server fixture the test modules import, which empties it).
+from tests.terraform_env import moto_process  # noqa: F401  (fixture)
+
 TerraformStack = cdktf.TerraformStack
 Testing = cdktf.Testing
 

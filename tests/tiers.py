@@ -33,7 +33,9 @@ MARKER = "integration"
 
 # Fixtures that start a process for the test that uses them (tests/terraform_env.py,
 # tests/conftest.py, tests/test_live_offline.py).
-PROCESS_FIXTURES = frozenset({"terraform", "moto_server", "wheel", "fake_terraform"})
+PROCESS_FIXTURES = frozenset(
+    {"terraform", "moto_process", "moto_server", "wheel", "fake_terraform"}
+)
 
 # The functions of ``os`` that start a process without the subprocess module (the ones
 # this platform has): os.spawn* and os.popen go through these or through subprocess.
