@@ -1,0 +1,192 @@
+"""The rule between the two test tiers (tests/tiers.py): a unit-tier test starts no
+process, and a test that uses a process-starting fixture carries the integration
+marker; and what ``dev.py unit`` and ``dev.py test`` select and report."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests import tiers
+from tests.support import ROOT
+
+
+def test_a_subprocess_in_the_unit_tier_is_refused_naming_the_marker() -> None:
+    caught: list[str] = []
+    with (
+        tiers.no_new_processes("tests/test_x.py::test_y", caught),
+        pytest.raises(tiers.ProcessInUnitTier, match=r"test_y started a process .*integration"),
+    ):
+        subprocess.run([sys.executable, "-c", "pass"], check=False)
+    assert len(caught) == 1 and "subprocess" in caught[0]
+
+
+def test_the_refusal_is_not_an_exception_code_under_test_would_swallow() -> None:
+    assert not issubclass(tiers.ProcessInUnitTier, Exception)
+    caught: list[str] = []
+    with (
+        tiers.no_new_processes("test_z", caught),
+        pytest.raises(tiers.ProcessInUnitTier),
+    ):
+        # What handling a missing tool often looks like.
+        with contextlib.suppress(Exception):
+            os.system("true")
+    assert caught and "os.system" in caught[0]
+
+
+def test_every_starter_is_restored_after_the_block() -> None:
+    before = subprocess.Popen._execute_child  # type: ignore[attr-defined]
+    with tiers.no_new_processes("test_w", []):
+        assert subprocess.Popen._execute_child is not before  # type: ignore[attr-defined]
+    assert subprocess.Popen._execute_child is before  # type: ignore[attr-defined]
+
+
+def test_a_process_jsii_starts_is_allowed() -> None:
+    """jsii starts its kernel on first use, from inside any test: its own Popen passes."""
+    jsii_process = Path(tiers._JSII_DIR) / "_kernel" / "providers" / "process.py"
+    assert jsii_process.is_file()
+    code = compile(
+        "import subprocess, sys\nsubprocess.run([sys.executable, '-c', 'pass'], check=True)\n",
+        str(jsii_process),  # a frame whose file is jsii's, as the kernel start's is
+        "exec",
+    )
+    caught: list[str] = []
+    with tiers.no_new_processes("test_v", caught):
+        exec(code, {})
+    assert caught == []
+
+
+@dataclass
+class FakeItem:
+    nodeid: str
+    fixturenames: list[str]
+    markers: set[str] = field(default_factory=set)
+
+    def get_closest_marker(self, name: str) -> object | None:
+        return name if name in self.markers else None
+
+
+def test_a_process_fixture_without_the_marker_is_named_at_collection() -> None:
+    items = [
+        FakeItem("t::unmarked_moto", ["moto_server", "tmp_path"]),
+        FakeItem("t::marked_terraform", ["terraform"], {"integration"}),
+        FakeItem("t::in_process", ["synth_stack"]),
+    ]
+    assert tiers.unmarked_process_tests(items) == ["t::unmarked_moto"]  # type: ignore[arg-type]
+
+
+def test_the_process_fixtures_are_defined_under_those_names() -> None:
+    """A renamed fixture would slip past the collection check: each name must still be
+    a fixture of tests/terraform_env.py, tests/conftest.py or tests/test_live_offline.py."""
+    sources = ("terraform_env.py", "conftest.py", "test_live_offline.py")
+    text = "\n".join((ROOT / "tests" / name).read_text(encoding="utf-8") for name in sources)
+    for name in tiers.PROCESS_FIXTURES:
+        assert re.search(rf"@pytest\.fixture[^\n]*\ndef {name}\(", text), name
+
+
+def test_the_markers_of_the_tiers_are_declared_in_pyproject() -> None:
+    assert "integration:" in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+# --- dev.py --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def dev(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    spec = importlib.util.spec_from_file_location("dev_under_test", ROOT / "dev.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    yield module
+
+
+def test_dev_py_unit_runs_ruff_then_the_unit_tier_of_both_flavours_at_once(
+    dev: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands: list[list[str]] = []
+    batches: list[list[list[str]]] = []
+    monkeypatch.setattr(dev, "ensure_environment", lambda flavour, **kw: Path(f"/{flavour}/py"))
+    monkeypatch.setattr(dev, "run", lambda command, env=None: commands.append(command))
+    monkeypatch.setattr(
+        dev, "run_side_by_side", lambda runs: batches.append([r.command for r in runs]) or 0
+    )
+    dev.main(["unit", "-x"])
+    assert commands == [
+        ["/cdktf/py", "-m", "ruff", "check", "."],
+        ["/cdktf/py", "-m", "ruff", "format", "--check", "."],
+    ]
+    assert batches == [
+        [
+            ["/cdktf/py", "-m", "pytest", "-m", "not integration and not live", "-x"],
+            [
+                "/cdktn/py",
+                "-m",
+                "pytest",
+                "-m",
+                "not integration and not shared_json and not live and not cdktf_only",
+                "-x",
+            ],
+        ]
+    ]
+
+
+def test_dev_py_test_runs_both_tiers_of_both_flavours(
+    dev: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batches: list[list[list[str]]] = []
+    monkeypatch.setattr(dev, "ensure_environment", lambda flavour, **kw: Path(f"/{flavour}/py"))
+    monkeypatch.setattr(dev, "ensure_build_backend", lambda flavour, **kw: None)
+    monkeypatch.setattr(dev, "run", lambda command, env=None: None)
+    monkeypatch.setattr(dev, "docs", lambda: None)
+    monkeypatch.setattr(
+        dev, "run_side_by_side", lambda runs: batches.append([r.command for r in runs]) or 0
+    )
+    dev.main(["test"])
+    assert [command[4] for command in batches[0]] == [
+        "not live",
+        "not shared_json and not live and not cdktf_only",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("returncode", "output", "expected"),
+    [
+        (0, "== 1248 passed, 1 skipped in 41.52s ==\n", "passed: 1248 passed, 1 skipped in 41.52s"),
+        (1, "== 1 failed, 3 passed in 2.00s ==\n", "FAILED (exit 1): 1 failed, 3 passed in 2.00s"),
+        (5, "== 12 deselected in 1.00s ==\n", "FAILED: no test selected (pytest exit 5)"),
+    ],
+)
+def test_each_flavours_summary_keeps_pytests_closing_line_and_fails_on_no_tests(
+    dev: ModuleType, returncode: int, output: str, expected: str
+) -> None:
+    run = dev.PytestRun("pytest on X", [], {}, returncode=returncode, seconds=3.0, output=output)
+    assert dev.verdict(run).startswith(expected)
+
+
+@pytest.mark.integration
+def test_side_by_side_runs_overlap_keep_their_outputs_apart_and_fail_on_either(
+    dev: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sleeper = "import sys, time; time.sleep(1.5); print(sys.argv[1]); sys.exit(int(sys.argv[2]))"
+    runs = [
+        dev.PytestRun("first", [sys.executable, "-c", sleeper, "out-one", "0"], dict(os.environ)),
+        dev.PytestRun("second", [sys.executable, "-c", sleeper, "out-two", "5"], dict(os.environ)),
+    ]
+    assert dev.run_side_by_side(runs) == 5
+    printed = capsys.readouterr().out
+    assert printed.index("===== first") < printed.index("out-one") < printed.index("===== second")
+    assert printed.index("===== second") < printed.index("out-two")
+    assert "second: FAILED: no test selected" in printed
+    # Side by side: each took its 1.5 s, together well under the 3 s one after the other.
+    assert max(r.seconds for r in runs) < 2.9, [r.seconds for r in runs]
