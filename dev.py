@@ -211,7 +211,10 @@ def run_pytest(
     for flavour, interpreter in (("cdktf", cdktf), ("cdktn", cdktn)):
         selection = SELECTIONS[flavour] if tier is None else f"{tier} and {SELECTIONS[flavour]}"
         title = f"pytest on {FLAVOUR_NAMES[flavour]} ({interpreter.parent.parent.name})"
-        command = [str(interpreter), "-m", "pytest", "-m", selection, *pytest_args]
+        # A cache folder each: the two runs end at about the same time, and --lf then
+        # reruns what failed on that flavour.
+        cache = ["-o", f"cache_dir=.pytest_cache/{flavour}"]
+        command = [str(interpreter), "-m", "pytest", *cache, "-m", selection, *pytest_args]
         runs.append(PytestRun(title, command, env))
     failed = run_side_by_side(runs)
     if failed:

@@ -127,11 +127,22 @@ def test_dev_py_unit_runs_ruff_then_the_unit_tier_of_both_flavours_at_once(
     ]
     assert batches == [
         [
-            ["/cdktf/py", "-m", "pytest", "-m", "not integration and not live", "-x"],
+            [
+                "/cdktf/py",
+                "-m",
+                "pytest",
+                "-o",
+                "cache_dir=.pytest_cache/cdktf",
+                "-m",
+                "not integration and not live",
+                "-x",
+            ],
             [
                 "/cdktn/py",
                 "-m",
                 "pytest",
+                "-o",
+                "cache_dir=.pytest_cache/cdktn",
                 "-m",
                 "not integration and not shared_json and not live and not cdktf_only",
                 "-x",
@@ -152,7 +163,7 @@ def test_dev_py_test_runs_both_tiers_of_both_flavours(
         dev, "run_side_by_side", lambda runs: batches.append([r.command for r in runs]) or 0
     )
     dev.main(["test"])
-    assert [command[4] for command in batches[0]] == [
+    assert [command[6] for command in batches[0]] == [
         "not live",
         "not shared_json and not live and not cdktf_only",
     ]
