@@ -151,22 +151,32 @@ def test_dev_py_unit_runs_ruff_then_the_unit_tier_of_both_flavours_at_once(
     ]
 
 
-def test_dev_py_test_runs_both_tiers_of_both_flavours(
+def test_dev_py_test_runs_both_tiers_of_both_flavours_cdktf_in_two_parts(
     dev: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    batches: list[list[list[str]]] = []
+    batches: list[list[tuple[str, str]]] = []
     monkeypatch.setattr(dev, "ensure_environment", lambda flavour, **kw: Path(f"/{flavour}/py"))
     monkeypatch.setattr(dev, "ensure_build_backend", lambda flavour, **kw: None)
     monkeypatch.setattr(dev, "run", lambda command, env=None: None)
     monkeypatch.setattr(dev, "docs", lambda: None)
     monkeypatch.setattr(
-        dev, "run_side_by_side", lambda runs: batches.append([r.command for r in runs]) or 0
+        dev,
+        "run_side_by_side",
+        lambda runs: batches.append([(r.flavour, r.command[6]) for r in runs]) or 0,
     )
     dev.main(["test"])
-    assert [command[6] for command in batches[0]] == [
-        "not live",
-        "not shared_json and not live and not cdktf_only",
+    # Together the two CDKTF parts select exactly "not live", as one run did.
+    assert batches == [
+        [
+            ("cdktf", "shared_json and integration and not live"),
+            ("cdktf", "not (shared_json and integration) and not live"),
+            ("cdktn", "not shared_json and not live and not cdktf_only"),
+        ]
     ]
+
+
+def run_with(dev: ModuleType, flavour: str, returncode: int, output: str) -> object:
+    return dev.PytestRun("pytest on X", flavour, [], {}, returncode, 3.0, output)
 
 
 @pytest.mark.parametrize(
@@ -174,14 +184,21 @@ def test_dev_py_test_runs_both_tiers_of_both_flavours(
     [
         (0, "== 1248 passed, 1 skipped in 41.52s ==\n", "passed: 1248 passed, 1 skipped in 41.52s"),
         (1, "== 1 failed, 3 passed in 2.00s ==\n", "FAILED (exit 1): 1 failed, 3 passed in 2.00s"),
-        (5, "== 12 deselected in 1.00s ==\n", "FAILED: no test selected (pytest exit 5)"),
+        (5, "== 12 deselected in 1.00s ==\n", "no test selected (pytest exit 5)"),
     ],
 )
-def test_each_flavours_summary_keeps_pytests_closing_line_and_fails_on_no_tests(
+def test_each_runs_summary_keeps_pytests_closing_line(
     dev: ModuleType, returncode: int, output: str, expected: str
 ) -> None:
-    run = dev.PytestRun("pytest on X", [], {}, returncode=returncode, seconds=3.0, output=output)
-    assert dev.verdict(run).startswith(expected)
+    assert dev.verdict(run_with(dev, "cdktf", returncode, output)).startswith(expected)
+
+
+def test_a_flavours_parts_add_up_in_pytests_words(dev: ModuleType) -> None:
+    parts = [
+        run_with(dev, "cdktf", 0, "== 14 passed, 1300 deselected in 300.00s ==\n"),
+        run_with(dev, "cdktf", 0, "== 1328 passed, 1 skipped, 14 deselected in 100.0s ==\n"),
+    ]
+    assert dev.total_counts(parts) == "1342 passed, 1 skipped"
 
 
 @pytest.mark.integration
@@ -189,14 +206,22 @@ def test_side_by_side_runs_overlap_keep_their_outputs_apart_and_fail_on_either(
     dev: ModuleType, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sleeper = "import sys, time; time.sleep(1.5); print(sys.argv[1]); sys.exit(int(sys.argv[2]))"
-    runs = [
-        dev.PytestRun("first", [sys.executable, "-c", sleeper, "out-one", "0"], dict(os.environ)),
-        dev.PytestRun("second", [sys.executable, "-c", sleeper, "out-two", "5"], dict(os.environ)),
-    ]
+    env = dict(os.environ)
+
+    def run(title: str, flavour: str, out: str, code: int) -> object:
+        return dev.PytestRun(title, flavour, [sys.executable, "-c", sleeper, out, str(code)], env)
+
+    runs = [run("first", "cdktf", "out-one", 0), run("second", "cdktn", "out-two", 5)]
     assert dev.run_side_by_side(runs) == 5
     printed = capsys.readouterr().out
     assert printed.index("===== first") < printed.index("out-one") < printed.index("===== second")
     assert printed.index("===== second") < printed.index("out-two")
-    assert "second: FAILED: no test selected" in printed
+    assert "second: no test selected" in printed and "CDK Terrain, all: no test" in printed
     # Side by side: each took its 1.5 s, together well under the 3 s one after the other.
     assert max(r.seconds for r in runs) < 2.9, [r.seconds for r in runs]
+
+    # One part of a flavour with no test is no failure when another part ran tests.
+    parts = [run("a", "cdktf", "x", 5), run("b", "cdktf", "y", 0), run("c", "cdktn", "z", 0)]
+    assert dev.run_side_by_side(parts) == 0
+    parts = [run("a", "cdktf", "x", 0), run("b", "cdktf", "y", 1), run("c", "cdktn", "z", 0)]
+    assert dev.run_side_by_side(parts) == 1
