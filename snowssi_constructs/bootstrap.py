@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from constructs import Construct
 
@@ -30,6 +31,7 @@ from . import validation
 from ._addresses import pin
 from ._flavour import cdktf, snowflake
 from ._lazy import lazy_list
+from .options import props_of
 from .preview_features import preview_features
 from .providers import REQUIRED_VERSION, ProviderVersions, pin_versions
 from .variables import DEFAULT_ROLE
@@ -118,6 +120,11 @@ class ExistingDeployment:
                 yield f"{prefix}{kind}", object_type, f'"{database}"."{schema}"."{name}"'
 
 
+class NoMoreProps(TypedDict, total=False):
+    """No keyword beyond a construct's own props: a type checker refuses any other,
+    and the construct names it at run time with the closest prop."""
+
+
 class SnowSSIBootstrap(TerraformStack):
     """The pipeline's account role, its grants, and optionally the transfer of an
     existing deployment to it; run once by an administrator.
@@ -147,9 +154,13 @@ class SnowSSIBootstrap(TerraformStack):
         transfer: ExistingDeployment | None = None,
         required_version: str = REQUIRED_VERSION,
         provider_versions: ProviderVersions | None = None,
+        **unexpected: Unpack[NoMoreProps],
     ) -> None:
         super().__init__(scope, id)
         with validation.Problems(type(self).__name__) as problems:
+            own_props = [(f"{type(self).__name__}'s props", props_of(type(self)))]
+            for unknown in sorted(unexpected):
+                problems.check(validation.unexpected_keyword, unknown, own_props)
             problems.check(validation.account_role_name, "role_name", role_name, new=True)
             for prop, names in (
                 ("grant_to_users", grant_to_users),

@@ -27,6 +27,7 @@ from .options import (
     PipelineOptions,
     PipelineSettings,
     SharedSettings,
+    props_of,
 )
 from .pipeline import SnowSSIPipeline, check_pipeline_name
 from .providers import ProviderVersions, configure_providers, pin_versions
@@ -180,7 +181,11 @@ class SnowSSIStack(TerraformStack):
                 if value is not None
             }
             shared = SharedSettings.resolve(preset.shared, given_shared)
-            self.pipeline_settings = PipelineSettings.resolve(preset.pipeline, options)
+            self.pipeline_settings = PipelineSettings.resolve(
+                preset.pipeline,
+                options,
+                also_accepted=[(f"{type(self).__name__}'s props", props_of(type(self)))],
+            )
 
         self.hardened = hardened
         self.generation = generation
@@ -303,7 +308,9 @@ class SnowSSIStack(TerraformStack):
         with validation.Problems(type(self).__name__) as problems:
             if name in self.pipelines:
                 problems.add("name", f"the stack already has a pipeline named {name!r}")
-            settings = self.pipeline_settings.updated(options)
+            settings = self.pipeline_settings.updated(
+                options, also_accepted=[("add_pipeline's props", ("name",))]
+            )
         pipeline = SnowSSIPipeline(
             self,
             f"pipeline_{name}" if name else "pipeline",

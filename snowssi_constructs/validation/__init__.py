@@ -48,6 +48,7 @@ from .python_types import (
     require,
     string,
     string_sequence,
+    unexpected_keyword,
     unique,
 )
 from .snowflake import (
@@ -106,6 +107,7 @@ __all__ = [
     "string",
     "string_sequence",
     "terraform_name",
+    "unexpected_keyword",
     "unique",
     "version_constraint",
     "warehouse_size",
