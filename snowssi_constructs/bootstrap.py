@@ -29,16 +29,16 @@ from constructs import Construct
 
 from . import validation
 from ._addresses import pin
-from ._flavour import cdktf, snowflake
+from ._flavour import TerraformStack, cdktf, snowflake
 from ._lazy import lazy_list
+from .backend import S3StateBackend, configure_backend
+from .generations import GENERATIONS, SNOWFLAKE_PROVIDERS, Generation, SnowflakeProvider
 from .options import props_of
 from .preview_features import preview_features
-from .providers import REQUIRED_VERSION, ProviderVersions, pin_versions
+from .providers import ProviderVersions, pin_versions
 from .variables import DEFAULT_ROLE
 
-LocalBackend = cdktf.LocalBackend
 TerraformOutput = cdktf.TerraformOutput
-TerraformStack = cdktf.TerraformStack
 TerraformVariable = cdktf.TerraformVariable
 Token = cdktf.Token
 AccountRole = snowflake.account_role.AccountRole
@@ -48,7 +48,7 @@ GrantOwnershipOn = snowflake.grant_ownership.GrantOwnershipOn
 GrantPrivilegesToAccountRole = (
     snowflake.grant_privileges_to_account_role.GrantPrivilegesToAccountRole
 )
-SnowflakeProvider = snowflake.provider.SnowflakeProvider
+Provider = snowflake.provider.SnowflakeProvider
 
 DEFAULT_PIPELINE_ROLE = "SNOWSSI_DEPLOYER"
 # The account privileges of the pipeline's role (see privileges.REQUIRED_PRIVILEGES):
@@ -138,8 +138,22 @@ class SnowSSIBootstrap(TerraformStack):
     :param serverless_task: also grant ``EXECUTE MANAGED TASK``, for a pipeline stack
         with ``serverless_task=True``.
     :param transfer: an existing deployment whose objects move to the role.
-    :param required_version: Terraform's version constraint.
+    :param snowflake_provider: the snowflake provider generation, as the stack's
+        (``"legacy"`` or ``"current"``): the provider version it pins, Terraform's
+        default range and the preview features follow it. Give it the generation of the
+        pipeline stacks beside it.
+    :param s3_backend: its state in S3 (:class:`~snowssi_constructs.S3StateBackend`),
+        by default under ``snowssi/<id>/terraform.tfstate``; ``None`` keeps a local
+        state file.
+    :param required_version: Terraform's version constraint; ``None`` is the
+        generation's (the stack's rule, the lock-file floor with an S3 lock file).
     :param provider_versions: the providers' version constraints (only snowflake's is used).
+
+    One bootstrap serves one Snowflake account: the role it creates and the privileges
+    it grants are account-level objects, so a second bootstrap of the same account
+    (one per environment) would declare the same role twice, and the two states would
+    fight over it. Environments in one account share its role; each environment's
+    stack runs under it.
     """
 
     def __init__(
@@ -152,7 +166,9 @@ class SnowSSIBootstrap(TerraformStack):
         grant_to_roles: Sequence[str] = (),
         serverless_task: bool = False,
         transfer: ExistingDeployment | None = None,
-        required_version: str = REQUIRED_VERSION,
+        snowflake_provider: SnowflakeProvider = "legacy",
+        s3_backend: S3StateBackend | None = None,
+        required_version: str | None = None,
         provider_versions: ProviderVersions | None = None,
         **unexpected: Unpack[NoMoreProps],
     ) -> None:
@@ -174,26 +190,46 @@ class SnowSSIBootstrap(TerraformStack):
             problems.check(
                 validation.instance_of, "transfer", transfer, ExistingDeployment, optional=True
             )
+            problems.check(
+                validation.choice, "snowflake_provider", snowflake_provider, SNOWFLAKE_PROVIDERS
+            )
+            problems.check(
+                validation.instance_of, "s3_backend", s3_backend, S3StateBackend, optional=True
+            )
+            if required_version is not None:
+                problems.check(validation.version_constraint, "required_version", required_version)
+        self.generation = GENERATIONS[snowflake_provider]
+        if required_version is None:
+            locking = s3_backend is not None and s3_backend.use_lockfile
+            required_version = (
+                self.generation.required_version_with_lockfile
+                if locking
+                else self.generation.required_version
+            )
         pin_versions(
             self,
             required_version=required_version,
             versions=provider_versions,
             providers=("snowflake",),
+            generation=self.generation,
         )
-        self.backend = LocalBackend(self, path=f"terraform.{id}.tfstate")
-        self._configure_provider()
+        self.backend = configure_backend(self, id, s3_backend, None)
+        self._configure_provider(self.generation)
 
         self.role = AccountRole(
             self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
         )
         pin(self.role, "pipeline_role")
         privileges = [*ACCOUNT_PRIVILEGES, *([SERVERLESS_PRIVILEGE] if serverless_task else [])]
+        # What the app's checks compare a stack under this role with.
+        self.role_name = role_name
+        self.account_privileges: tuple[str, ...] = tuple(sorted(privileges))
         self.account_grant = GrantPrivilegesToAccountRole(
             self,
             "account_privileges",
             account_role_name=self.role.name,
             on_account=True,
-            privileges=sorted(privileges),
+            privileges=list(self.account_privileges),
         )
         pin(self.account_grant, "pipeline_role_account")
         for user in grant_to_users:
@@ -211,7 +247,7 @@ class SnowSSIBootstrap(TerraformStack):
             self._transfer(transfer)
         TerraformOutput(self, "pipeline_role", value=self.role.name)
 
-    def _configure_provider(self) -> None:
+    def _configure_provider(self, generation: Generation) -> None:
         def variable(name: str, description: str, sensitive: bool = False) -> TerraformVariable:
             return TerraformVariable(
                 self,
@@ -230,7 +266,7 @@ class SnowSSIBootstrap(TerraformStack):
             description="Snowflake role of the administrator who runs the bootstrap.",
         )
         password = variable("password", "Snowflake password; null: another authenticator.", True)
-        SnowflakeProvider(
+        Provider(
             self,
             "snowflake",
             organization_name=variable("organization_name", "Snowflake organization.").string_value,
@@ -238,7 +274,11 @@ class SnowSSIBootstrap(TerraformStack):
             user=variable("user", "Snowflake user (an administrator).").string_value,
             role=role.string_value,
             password=password.string_value,
-            preview_features_enabled=lazy_list(lambda: preview_features(self)),
+            preview_features_enabled=lazy_list(
+                lambda: preview_features(
+                    self, gated=generation.gated, always=generation.always_enabled
+                )
+            ),
         )
 
     def _transfer(self, deployment: ExistingDeployment) -> None:

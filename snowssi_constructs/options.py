@@ -135,14 +135,21 @@ class Settings:
         return tuple(field.name for field in dataclasses.fields(cls))
 
     @classmethod
-    def resolve(cls, *layers: Mapping[str, object], also_accepted: Accepted = ()) -> Self:
+    def resolve(
+        cls,
+        *layers: Mapping[str, object],
+        called: type | None = None,
+        also_accepted: Accepted = (),
+    ) -> Self:
         """The defaults overlaid with ``layers`` in order (the last one wins).
 
         A key that is not a setting is a ``TypeError`` naming it, with the closest name
-        among the settings and ``also_accepted`` (the other props of the construct that
-        was called, in groups: a description and the names), reported with every problem
-        of the values in one error.
+        among the settings, the props of the construct ``called`` (:func:`props_of`) and
+        ``also_accepted`` (groups: a description and the names), reported with every
+        problem of the values in one error.
         """
+        if called is not None:
+            also_accepted = [(f"{called.__name__}'s props", props_of(called)), *also_accepted]
         merged: dict[str, Any] = {}
         for layer in layers:
             merged.update(layer)

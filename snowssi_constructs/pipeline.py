@@ -19,14 +19,7 @@ from .external_s3_stage import ExternalS3Stage
 from .generations import LEGACY, Generation
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming
-from .options import (
-    PipelineOptions,
-    PipelineSettings,
-    Processing,
-    SqlContext,
-    SqlStatement,
-    props_of,
-)
+from .options import PipelineOptions, PipelineSettings, Processing, SqlContext, SqlStatement
 from .s3_bucket import EncryptedBucket
 from .stage import ExternalStage
 from .storage_integration import S3StorageIntegration
@@ -139,10 +132,7 @@ class SnowSSIPipeline(Construct):
             problems.check(validation.string, "error_integration", error_integration, optional=True)
             if settings is None:
                 # Last in the block: a bad option joins the problems above.
-                settings = PipelineSettings.resolve(
-                    options,
-                    also_accepted=[(f"{type(self).__name__}'s props", props_of(type(self)))],
-                )
+                settings = PipelineSettings.resolve(options, called=type(self))
             else:
                 problems.check(validation.instance_of, "settings", settings, PipelineSettings)
                 if options:

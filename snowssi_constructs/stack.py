@@ -9,7 +9,7 @@ from typing import Unpack
 from constructs import Construct
 
 from . import validation
-from ._flavour import aws, cdktf, random_provider, snowflake
+from ._flavour import TerraformStack, aws, cdktf, random_provider, snowflake
 from .backend import S3StateBackend, configure_backend
 from .failure_alerts import FailureAlerts
 from .generations import (
@@ -27,7 +27,6 @@ from .options import (
     PipelineOptions,
     PipelineSettings,
     SharedSettings,
-    props_of,
 )
 from .pipeline import SnowSSIPipeline, check_pipeline_name
 from .providers import ProviderVersions, configure_providers, pin_versions
@@ -37,7 +36,6 @@ from .variables import DEFAULT_ROLE, SnowSSIVariables
 
 TerraformBackend = cdktf.TerraformBackend
 TerraformOutput = cdktf.TerraformOutput
-TerraformStack = cdktf.TerraformStack
 DataAwsCallerIdentity = aws.data_aws_caller_identity.DataAwsCallerIdentity
 Pet = random_provider.pet.Pet
 Database = snowflake.database.Database
@@ -182,9 +180,7 @@ class SnowSSIStack(TerraformStack):
             }
             shared = SharedSettings.resolve(preset.shared, given_shared)
             self.pipeline_settings = PipelineSettings.resolve(
-                preset.pipeline,
-                options,
-                also_accepted=[(f"{type(self).__name__}'s props", props_of(type(self)))],
+                preset.pipeline, options, called=type(self)
             )
 
         self.hardened = hardened
