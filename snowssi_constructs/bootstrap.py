@@ -31,10 +31,13 @@ from . import validation
 from ._addresses import pin
 from ._flavour import TerraformStack, cdktf, snowflake
 from ._lazy import lazy_list
+from .app_checks import BootstrapFacts, check_with_the_app
 from .backend import S3StateBackend, configure_backend
 from .generations import GENERATIONS, SNOWFLAKE_PROVIDERS, Generation, SnowflakeProvider
+from .naming import PipelinePrefix
 from .options import props_of
 from .preview_features import preview_features
+from .privileges import account_privileges
 from .providers import ProviderVersions, pin_versions
 from .variables import DEFAULT_ROLE
 
@@ -51,18 +54,10 @@ GrantPrivilegesToAccountRole = (
 Provider = snowflake.provider.SnowflakeProvider
 
 DEFAULT_PIPELINE_ROLE = "SNOWSSI_DEPLOYER"
-# The account privileges of the pipeline's role (see privileges.REQUIRED_PRIVILEGES):
-# CREATE DATABASE / WAREHOUSE for the stack's database and warehouse, CREATE
-# INTEGRATION for the storage and notification integrations, EXECUTE TASK to resume
-# (start) the tasks. Sorted, as the provider stores them.
-ACCOUNT_PRIVILEGES: tuple[str, ...] = (
-    "CREATE DATABASE",
-    "CREATE INTEGRATION",
-    "CREATE WAREHOUSE",
-    "EXECUTE TASK",
-)
-# Only for serverless tasks (serverless_task=True).
-SERVERLESS_PRIVILEGE = "EXECUTE MANAGED TASK"
+# The account privileges of the pipeline's role, from the privilege data: CREATE
+# DATABASE / WAREHOUSE for the stack's database and warehouse, CREATE INTEGRATION for
+# the storage and notification integrations, EXECUTE TASK to resume (start) the tasks.
+ACCOUNT_PRIVILEGES: tuple[str, ...] = account_privileges()
 
 
 @dataclass(frozen=True)
@@ -108,7 +103,7 @@ class ExistingDeployment:
         if self.failure_alerts:
             yield "failure_alerts", "INTEGRATION", f'"{self.name("ALERTS_INTEGRATION_")}"'
         for pipeline in self.pipelines:
-            prefix = f"{pipeline}_" if pipeline else ""
+            prefix = PipelinePrefix(pipeline)
             kinds = [("STAGE", "inbound_stage"), ("STAGE", "outbound_stage")]
             kinds += [("STREAM", "stream"), ("TASK", "task")]
             if self.processed_files:
@@ -116,8 +111,8 @@ class ExistingDeployment:
             if self.refresh_tasks:
                 kinds.append(("TASK", "refresh_task"))
             for object_type, kind in kinds:
-                name = self.name(f"{prefix}{kind}_".upper())
-                yield f"{prefix}{kind}", object_type, f'"{database}"."{schema}"."{name}"'
+                name = self.name(f"{prefix.snowflake}{kind.upper()}_")
+                yield f"{prefix.address}{kind}", object_type, f'"{database}"."{schema}"."{name}"'
 
 
 class NoMoreProps(TypedDict, total=False):
@@ -173,6 +168,56 @@ class SnowSSIBootstrap(TerraformStack):
         **unexpected: Unpack[NoMoreProps],
     ) -> None:
         super().__init__(scope, id)
+        self._check_props(
+            unexpected,
+            role_name=role_name,
+            grant_to_users=grant_to_users,
+            grant_to_roles=grant_to_roles,
+            serverless_task=serverless_task,
+            transfer=transfer,
+            snowflake_provider=snowflake_provider,
+            s3_backend=s3_backend,
+            required_version=required_version,
+        )
+        self.generation = GENERATIONS[snowflake_provider]
+        if required_version is None:
+            locking = s3_backend is not None and s3_backend.use_lockfile
+            required_version = self.generation.terraform_range(locking=locking)
+        pin_versions(
+            self,
+            required_version=required_version,
+            versions=provider_versions,
+            providers=("snowflake",),
+            generation=self.generation,
+        )
+        self.backend = configure_backend(self, id, s3_backend, None)
+        self._configure_provider(self.generation)
+
+        self.role = AccountRole(
+            self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
+        )
+        pin(self.role, "pipeline_role")
+        self._grant(role_name, serverless_task, grant_to_users, grant_to_roles)
+        self.transfers: list[GrantOwnership] = []
+        if transfer is not None:
+            self._transfer(transfer)
+        TerraformOutput(self, "pipeline_role", value=self.role.name)
+        serverless = frozenset({"serverless_task"} if serverless_task else ())
+        check_with_the_app(self, BootstrapFacts(id, role_name, serverless))
+
+    def _check_props(
+        self,
+        unexpected: NoMoreProps,
+        *,
+        role_name: str,
+        grant_to_users: Sequence[str],
+        grant_to_roles: Sequence[str],
+        serverless_task: bool,
+        transfer: ExistingDeployment | None,
+        snowflake_provider: SnowflakeProvider,
+        s3_backend: S3StateBackend | None,
+        required_version: str | None,
+    ) -> None:
         with validation.Problems(type(self).__name__) as problems:
             own_props = [(f"{type(self).__name__}'s props", props_of(type(self)))]
             for unknown in sorted(unexpected):
@@ -198,32 +243,18 @@ class SnowSSIBootstrap(TerraformStack):
             )
             if required_version is not None:
                 problems.check(validation.version_constraint, "required_version", required_version)
-        self.generation = GENERATIONS[snowflake_provider]
-        if required_version is None:
-            locking = s3_backend is not None and s3_backend.use_lockfile
-            required_version = (
-                self.generation.required_version_with_lockfile
-                if locking
-                else self.generation.required_version
-            )
-        pin_versions(
-            self,
-            required_version=required_version,
-            versions=provider_versions,
-            providers=("snowflake",),
-            generation=self.generation,
-        )
-        self.backend = configure_backend(self, id, s3_backend, None)
-        self._configure_provider(self.generation)
 
-        self.role = AccountRole(
-            self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
-        )
-        pin(self.role, "pipeline_role")
-        privileges = [*ACCOUNT_PRIVILEGES, *([SERVERLESS_PRIVILEGE] if serverless_task else [])]
+    def _grant(
+        self,
+        role_name: str,
+        serverless_task: bool,
+        grant_to_users: Sequence[str],
+        grant_to_roles: Sequence[str],
+    ) -> None:
+        options = {"serverless_task": serverless_task}
         # What the app's checks compare a stack under this role with.
         self.role_name = role_name
-        self.account_privileges: tuple[str, ...] = tuple(sorted(privileges))
+        self.account_privileges = account_privileges(options=[o for o, on in options.items() if on])
         self.account_grant = GrantPrivilegesToAccountRole(
             self,
             "account_privileges",
@@ -242,10 +273,6 @@ class SnowSSIBootstrap(TerraformStack):
                 self, f"to_role_{parent}", role_name=self.role.name, parent_role_name=parent
             )
             pin(grant, f"pipeline_role_to_role_{parent.lower()}")
-        self.transfers: list[GrantOwnership] = []
-        if transfer is not None:
-            self._transfer(transfer)
-        TerraformOutput(self, "pipeline_role", value=self.role.name)
 
     def _configure_provider(self, generation: Generation) -> None:
         def variable(name: str, description: str, sensitive: bool = False) -> TerraformVariable:

@@ -33,6 +33,7 @@ from typing import (
 )
 
 from . import validation
+from .generations import Generation
 
 if TYPE_CHECKING:
     from ._flavour import snowflake
@@ -167,6 +168,19 @@ class Settings:
         return self.resolve(vars(self), *layers, also_accepted=also_accepted)
 
 
+def check_generation_options(
+    problems: validation.Problems, options: Mapping[str, object], generation: Generation
+) -> None:
+    """Record each option given in ``options`` that ``generation`` does not read, as a
+    problem naming the option and the generation (it would be dropped without a word)."""
+    for option, reason in generation.unread_options:
+        if option in options:
+            problems.add(
+                option,
+                f"does nothing on the {generation.name!r} provider generation: {reason}",
+            )
+
+
 def props_of(construct: type, *, leave_out: Collection[str] = ()) -> tuple[str, ...]:
     """The keyword-only props of ``construct``'s ``__init__`` (not its ``**options``),
     without ``leave_out``: what an unknown keyword is matched against besides the
@@ -284,10 +298,8 @@ def _text(
 
 @dataclass(frozen=True, kw_only=True)
 class SharedSettings(Settings):
-    """The resolved settings of the resources every pipeline of a stack shares.
-
-    The stack checks each where the user gives it (they are its props).
-    """
+    """The resolved settings of the resources every pipeline of a stack shares; checked
+    when created, each error naming its setting (the stack's prop of the same name)."""
 
     kms_key_policy: bool = False
     """Attach a key policy and an alias to the KMS key."""
@@ -297,6 +309,31 @@ class SharedSettings(Settings):
     """Seconds of inactivity before the warehouse suspends."""
     warehouse_auto_resume: bool | None = None
     """Whether the warehouse resumes when a statement needs it."""
+
+    def __post_init__(self) -> None:
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.boolean, "kms_key_policy", self.kms_key_policy)
+            problems.check(
+                validation.integer,
+                "kms_deletion_window_days",
+                self.kms_deletion_window_days,
+                optional=True,
+                minimum=7,
+                maximum=30,
+            )
+            problems.check(
+                validation.integer,
+                "warehouse_auto_suspend",
+                self.warehouse_auto_suspend,
+                optional=True,
+                minimum=0,
+            )
+            problems.check(
+                validation.boolean,
+                "warehouse_auto_resume",
+                self.warehouse_auto_resume,
+                optional=True,
+            )
 
 
 @dataclass(frozen=True)
