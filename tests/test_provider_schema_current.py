@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from snowssi_constructs import CURRENT, SnowSSIBootstrap
-from snowssi_constructs.testing import check, synth
+from snowssi_constructs.testing import assert_valid, check, synth
 from snowssi_constructs.testing.facts_2_20 import violations
 from snowssi_constructs.testing.schema import (
     CURRENT_TYPES,
@@ -117,3 +117,16 @@ def test_an_argument_newer_than_2_20_is_caught(documents):
     assert [v.split(":")[0] for v in violations(document)] == [
         "snowflake_task.task.execute_as_user"
     ]
+
+
+def test_assert_valid_fails_on_a_misspelt_stage_attribute_on_this_flavour(documents):
+    # On CDKTF as on CDK Terrain: the committed schema, not an "unknown resource type".
+    document = copy.deepcopy(documents["option:current"])
+    stage = document["resource"]["snowflake_stage_external_s3"]["inbound_stage"]
+    stage["storage_integrations"] = stage.pop("storage_integration")
+    with pytest.raises(AssertionError) as raised:
+        assert_valid(document, name="orders")
+    message = str(raised.value)
+    assert "snowflake_stage_external_s3.inbound_stage: unknown attribute or block " in message
+    assert "'storage_integrations'" in message
+    assert "unknown resource type" not in message
