@@ -3,9 +3,10 @@
 Each stack is right on its own and the app can still be wrong: two pipeline stacks
 with the same ``name_suffix`` declare the same S3 buckets (whose names are global) and
 the same Snowflake warehouse, database and integrations (account-level objects); two
-bootstraps declare the same role; a stack runs under the role of a bootstrap of the
-same app that does not grant a privilege the stack needs (``EXECUTE MANAGED TASK`` for
-``serverless_task=True``). Each of these would fail at apply, or later.
+bootstraps declare the same role; two stacks keep their state in one S3 object; a
+stack runs under the role of a bootstrap of the same app that does not grant a
+privilege the stack needs (``EXECUTE MANAGED TASK`` for ``serverless_task=True``).
+Each of these would fail at apply, or later.
 
 A stack or bootstrap records what the checks need (:class:`PipelineStackFacts`,
 :class:`BootstrapFacts`) and adds a validation to itself (:func:`check_with_the_app`),
@@ -37,6 +38,8 @@ class PipelineStackFacts:
     snowflake_role: str
     # The options that need an account privilege of their own (privileges.py).
     options: frozenset[str]
+    # Its state in S3, as (bucket, key); None for another backend.
+    state: tuple[str, str] | None = None
 
     def snowflake_names(self) -> tuple[str, ...]:
         """Its account-level Snowflake names; none when its suffix is a ``random_pet``."""
@@ -54,6 +57,7 @@ class BootstrapFacts:
     stack: str
     role_name: str
     options: frozenset[str]
+    state: tuple[str, str] | None = None
 
     @property
     def granted(self) -> tuple[str, ...]:
@@ -96,6 +100,14 @@ def app_problems(stack: Construct) -> list[str]:
 
 def _same_names(mine: Facts, earlier: list[Facts]) -> Iterator[str]:
     for other in earlier:
+        if mine.state is not None and mine.state == other.state:
+            bucket, key = mine.state
+            yield (
+                f"s3_backend: stacks {other.stack!r} and {mine.stack!r} keep their state "
+                f"in the same object (bucket {bucket!r}, key {key!r}): each apply would "
+                "overwrite the other's state; leave s3_backend.key unset (one key per "
+                "stack) or give each its own"
+            )
         if isinstance(mine, BootstrapFacts) and isinstance(other, BootstrapFacts):
             if mine.role_name == other.role_name:
                 yield (

@@ -203,7 +203,8 @@ class SnowSSIBootstrap(TerraformStack):
             self._transfer(transfer)
         TerraformOutput(self, "pipeline_role", value=self.role.name)
         serverless = frozenset({"serverless_task"} if serverless_task else ())
-        check_with_the_app(self, BootstrapFacts(id, role_name, serverless))
+        state = None if s3_backend is None else (s3_backend.bucket, s3_backend.state_key(id))
+        check_with_the_app(self, BootstrapFacts(id, role_name, serverless, state))
 
     def _check_props(
         self,

@@ -141,14 +141,18 @@ class SnowSSIStack(TerraformStack):
         self._declare_access()
         self.failure_alerts = self._declare_failure_alerts(failure_alerts, *alert_topics)
         self._declare_pipelines(pipelines)
-        self._join_the_app(id, name_suffix, snowflake_role)
+        self._join_the_app(id, name_suffix, snowflake_role, s3_backend)
 
-    def _join_the_app(self, id: str, name_suffix: str | None, snowflake_role: str) -> None:
+    def _join_the_app(
+        self, id: str, name_suffix: str | None, snowflake_role: str, s3: S3StateBackend | None
+    ) -> None:
         # What the app's checks compare with its other stacks, at synthesis.
         self.name_suffix = name_suffix
         self.snowflake_role = snowflake_role
         serverless = frozenset({"serverless_task"} if self._serverless else ())
-        check_with_the_app(self, PipelineStackFacts(id, name_suffix, snowflake_role, serverless))
+        state = None if s3 is None else (s3.bucket, s3.state_key(id))
+        facts = PipelineStackFacts(id, name_suffix, snowflake_role, serverless, state)
+        check_with_the_app(self, facts)
 
     def _resolve_settings(
         self,

@@ -168,3 +168,36 @@ def test_the_option_each_generation_reads_is_accepted():
     SnowSSIStack(Testing.app(), "s", serverless_task=True, serverless_schedule_minutes=5)
     SnowSSIStack(Testing.app(), "t", serverless_task=True, snowflake_provider="current",
                  serverless_target_completion_minutes=5)  # fmt: skip
+
+
+def test_two_stacks_with_one_state_object_fail_naming_both_and_the_prop():
+    state = S3StateBackend(bucket="acme-state", key="snowssi.tfstate")
+
+    def build(app: Any) -> None:
+        SnowSSIBootstrap(app, "bootstrap", s3_backend=state)
+        SnowSSIStack(app, "dev", s3_backend=state, name_suffix="acme-dev")
+
+    message = synth_error(build)
+    assert (
+        "[dev] s3_backend: stacks 'bootstrap' and 'dev' keep their state in the same object "
+        "(bucket 'acme-state', key 'snowssi.tfstate')"
+    ) in message
+
+
+def test_stacks_sharing_a_state_bucket_get_a_key_each():
+    state = S3StateBackend(bucket="acme-state")
+
+    def build(app: Any) -> None:
+        SnowSSIBootstrap(app, "bootstrap", s3_backend=state)
+        SnowSSIStack(app, "dev", s3_backend=state, name_suffix="acme-dev")
+        SnowSSIStack(app, "prod", s3_backend=state, name_suffix="acme-prod")
+
+    keys = {
+        name: document["terraform"]["backend"]["s3"]["key"]
+        for name, document in synth_app(build).items()
+    }
+    assert keys == {
+        "bootstrap": "snowssi/bootstrap/terraform.tfstate",
+        "dev": "snowssi/dev/terraform.tfstate",
+        "prod": "snowssi/prod/terraform.tfstate",
+    }
