@@ -25,8 +25,8 @@ from constructs import Construct, IValidation
 
 from .privileges import OPTIONAL_ACCOUNT_PRIVILEGES, account_privileges
 
-# Where a stack keeps its facts, for the other stacks' checks.
-_FACTS = "app_facts"
+# Where the app keeps its stacks' facts, for their checks.
+_REGISTRY = "_snowssi_app_facts"
 
 
 @dataclass(frozen=True)
@@ -69,33 +69,45 @@ Facts = PipelineStackFacts | BootstrapFacts
 
 
 def check_with_the_app(stack: Construct, facts: Facts) -> None:
-    """Record ``facts`` on ``stack`` and check it against the app's other stacks when
-    the app is synthesized."""
-    setattr(stack, _FACTS, facts)
-    stack.node.add_validation(_AppCheck(stack))
+    """Record ``facts`` with ``stack``'s app and check them against the app's other
+    stacks when the app is synthesized."""
+    root = stack.node.root
+    # On the app's Python object (the same one for every stack of the app), in the order
+    # the stacks were created; nested stacks included.
+    registry: list[Facts] | None = getattr(root, _REGISTRY, None)
+    if registry is None:
+        registry = []
+        setattr(root, _REGISTRY, registry)
+    registry.append(facts)
+    stack.node.add_validation(_AppCheck(registry, facts))
 
 
 @jsii.implements(IValidation)
 class _AppCheck:
-    def __init__(self, stack: Construct) -> None:
-        self._stack = stack
+    def __init__(self, registry: list[Facts], facts: Facts) -> None:
+        self._registry = registry
+        self._facts = facts
 
     def validate(self) -> list[str]:
-        return app_problems(self._stack)
+        return app_problems(self._registry, self._facts)
 
 
-def app_problems(stack: Construct) -> list[str]:
-    """Every clash of ``stack`` with a stack of its app, as one message each: with the
-    stacks before it, and with any bootstrap of the app."""
-    everyone = [getattr(child, _FACTS, None) for child in stack.node.root.node.children]
-    mine = getattr(stack, _FACTS)
-    others = [facts for facts in everyone if facts is not None]
-    earlier = others[: others.index(mine)]
+def app_problems(everyone: list[Facts], mine: Facts) -> list[str]:
+    """Every clash of the stack of ``mine`` with a stack of ``everyone`` (its app's, in
+    the order they were created), one message each: with the stacks before it, and with
+    any bootstrap of the app."""
+    earlier = everyone[: everyone.index(mine)]
     problems = [*_same_names(mine, earlier)]
     if isinstance(mine, PipelineStackFacts):
-        bootstraps = [facts for facts in others if isinstance(facts, BootstrapFacts)]
+        bootstraps = [facts for facts in everyone if isinstance(facts, BootstrapFacts)]
         problems += _missing_privileges(mine, bootstraps)
     return problems
+
+
+def facts_of_app(stack: Construct) -> list[Facts]:
+    """What every stack of ``stack``'s app recorded, in the order they were created."""
+    registry: list[Facts] = getattr(stack.node.root, _REGISTRY, [])
+    return registry
 
 
 def _same_names(mine: Facts, earlier: list[Facts]) -> Iterator[str]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from constructs import Construct
 
 from snowssi_constructs import (
     App,
@@ -20,7 +21,7 @@ from snowssi_constructs import (
     SnowSSIStack,
 )
 from snowssi_constructs._flavour import cdktf
-from snowssi_constructs.app_checks import app_problems
+from snowssi_constructs.app_checks import app_problems, facts_of_app
 from snowssi_constructs.validation import PropValueError
 from tests.support import synth_app
 
@@ -131,12 +132,28 @@ def test_the_checks_see_each_stack_of_the_app():
     prod = SnowSSIStack(app, "prod", name_suffix="acme", serverless_task=True,
                         snowflake_role=ROLE)  # fmt: skip
     bootstrap = SnowSSIBootstrap(app, "bootstrap", role_name=ROLE)
-    assert app_problems(dev) == []
-    assert [problem.split(":")[0] for problem in app_problems(prod)] == [
+    dev_facts, prod_facts, bootstrap_facts = everyone = facts_of_app(bootstrap)
+    assert (dev_facts.stack, prod_facts.stack, bootstrap_facts.stack) == (
+        "dev",
+        "prod",
+        "bootstrap",
+    )
+    assert facts_of_app(dev) is facts_of_app(prod)
+    assert app_problems(everyone, dev_facts) == []
+    assert [problem.split(":")[0] for problem in app_problems(everyone, prod_facts)] == [
         "name_suffix",
         "snowflake_role",
     ]
-    assert app_problems(bootstrap) == []
+    assert app_problems(everyone, bootstrap_facts) == []
+
+
+def test_stacks_nested_in_a_construct_are_checked_too():
+    def build(app: Any) -> None:
+        group = Construct(app, "environments")
+        SnowSSIStack(group, "dev", name_suffix="acme")
+        SnowSSIStack(group, "prod", name_suffix="acme")
+
+    assert "stacks 'dev' and 'prod' both give name_suffix='acme'" in synth_error(build)
 
 
 # Options the chosen generation does not read.
