@@ -62,3 +62,6 @@ __call__
 
 # testing.schema.write_current_schema: `python3 dev.py schema` calls it.
 write_current_schema
+
+# app_checks.facts_of_app: what an app's stacks recorded for the checks, for tests.
+facts_of_app
