@@ -15,7 +15,9 @@ Which flavour, in this order:
    bindings), when it imported exactly one;
 3. CDKTF when it is installed (the default), otherwise CDK Terrain.
 
-Type checkers always see the CDKTF modules: the two flavours' classes are the same.
+Type checkers see the CDKTF modules (the two flavours' classes are the same), except
+for the exported :data:`App` and :data:`TerraformStack`, which are typed on either
+flavour (see below), so a program's ``mypy --strict`` checks it on CDK Terrain too.
 
 Every construct module imports the CDK through this module, so importing it first runs
 the start-up hook's set-up when the hook itself is turned off (:func:`activate`).
