@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from snowssi_constructs import EncryptedBucket, PipelineKey, S3StorageIntegration
+from snowssi_constructs.testing.hcl_object import jsonencode_argument
 from tests.conftest import parsed
-from tests.hcl_json import jsonencode_argument
 from tests.support import resources
 
 
