@@ -23,8 +23,9 @@ from . import validation
 from ._addresses import pin
 from ._attributes import resource_attribute
 from ._flavour import aws, cdktf, snowflake
-from .iam_role import POLICY_VERSION, check_assumed_role_props, snowflake_trust_policy
-from .kms_key import check_administrators, role_key_policy
+from ._policies import POLICY_VERSION
+from .iam_role import check_assumed_role_props, snowflake_trust_policy
+from .kms_key import check_key_principals, role_key_policy
 from .naming import Naming
 
 Fn = cdktf.Fn
@@ -105,7 +106,7 @@ class AlertTopic(Construct):
                 maximum=30,
             )
             problems.check(validation.boolean, "separate_administration", separate_administration)
-            check_administrators(
+            check_key_principals(
                 problems, "key_administrators", key_administrators, separate_administration
             )
             problems.check(validation.terraform_name, "address", address)
@@ -128,7 +129,11 @@ class AlertTopic(Construct):
         pin(self.key, address)
         self.topic = SnsTopic(self, "topic", name=topic_name, kms_master_key_id=self.key.arn)
         pin(self.topic, address)
-        self.policy = SnsTopicPolicy(
+        self.policy = pin(self._topic_policy(root), address)
+
+    def _topic_policy(self, root: str) -> SnsTopicPolicy:
+        """The account keeps its topic; publishing without TLS is refused."""
+        return SnsTopicPolicy(
             self,
             "policy",
             arn=self.topic.arn,
@@ -155,7 +160,6 @@ class AlertTopic(Construct):
                 }
             ),
         )
-        pin(self.policy, address)
 
     topic_arn = resource_attribute("topic.arn")
     """The topic's ARN: subscribe an e-mail address or a chat hook to it."""

@@ -11,7 +11,7 @@ from . import validation
 from ._addresses import pin
 from ._attributes import resource_attribute
 from ._flavour import aws, cdktf
-from .iam_role import POLICY_VERSION
+from ._policies import POLICY_VERSION
 
 Fn = cdktf.Fn
 KmsAlias = aws.kms_alias.KmsAlias
@@ -65,6 +65,9 @@ class PipelineKey(Construct):
         the choice to the account's IAM policies and cannot be deleted, so the key
         cannot become unmanageable. Name the role Terraform runs as among them (KMS
         refuses a policy that would lock out the principal that sets it).
+    :param users: with ``separate_administration``, the ARNs of the IAM principals
+        that may use the key besides the Snowflake role: whoever uploads files to an
+        inbound bucket or reads an outbound one (S3 uses the key on their behalf).
     :param deletion_window_days: days (7 to 30) a scheduled deletion waits.
     :param alias_name: ``alias/...`` created with the key policy.
     """
@@ -77,6 +80,7 @@ class PipelineKey(Construct):
         key_policy: bool = False,
         separate_administration: bool = False,
         administrators: Sequence[str] | None = None,
+        users: Sequence[str] | None = None,
         deletion_window_days: int | None = None,
         account_id: str | None = None,
         user_role_name: str | None = None,
@@ -91,9 +95,8 @@ class PipelineKey(Construct):
                 problems.add(
                     "separate_administration", "is a kind of key policy; give key_policy=True"
                 )
-            check_administrators(
-                problems, "administrators", administrators, separate_administration
-            )
+            for prop, principals in (("administrators", administrators), ("users", users)):
+                check_key_principals(problems, prop, principals, separate_administration)
             problems.check(
                 validation.integer,
                 "deletion_window_days",
@@ -124,6 +127,7 @@ class PipelineKey(Construct):
                 actions=["kms:Decrypt", "kms:GenerateDataKey"],
                 separate_administration=separate_administration,
                 administrators=administrators,
+                users=users,
             )
         self.key = KmsKey(
             self,
@@ -151,25 +155,28 @@ class PipelineKey(Construct):
     """The key's ARN, for the access role's policy."""
 
 
-def check_administrators(
+def check_key_principals(
     problems: validation.Problems,
     prop: str,
-    administrators: Sequence[str] | None,
+    principals: Sequence[str] | None,
     separate_administration: object,
 ) -> None:
-    """Record the problems of a key's ``administrators``: IAM principal ARNs, at least
-    one, given only with a key policy that separates administration from use."""
-    if administrators is None:
+    """Record the problems of a key's administrators or users (``prop``): IAM principal
+    ARNs, at least one, given only with a key policy that separates administration from
+    use (without one, the account's IAM policies decide both)."""
+    if principals is None:
         return
-    problems.check(validation.string_sequence, prop, administrators)
+    problems.check(validation.string_sequence, prop, principals)
     if separate_administration is not True:
         problems.add(
-            prop, "name the administrators of a key policy that separates them from its users"
+            prop,
+            "names principals of a key policy that separates administration from use; "
+            "give hardened=True or the separation",
         )
-    if isinstance(administrators, Sequence) and not isinstance(administrators, str):
-        if not administrators:
-            problems.add(prop, "name at least one administrator, or leave it to the account")
-        for arn in administrators:
+    if isinstance(principals, Sequence) and not isinstance(principals, str):
+        if not principals:
+            problems.add(prop, "name at least one principal, or None")
+        for arn in principals:
             if isinstance(arn, str):
                 problems.check(validation.arn, prop, arn, service="iam", regional=False)
 
@@ -182,6 +189,7 @@ def role_key_policy(
     actions: list[str],
     separate_administration: bool = False,
     administrators: Sequence[str] | None = None,
+    users: Sequence[str] | None = None,
 ) -> str:
     """A key policy: the account administers the key, and the role ``role_name`` of the
     account may use it for ``actions`` (statement ``sid``). The role is named by the
@@ -191,7 +199,8 @@ def role_key_policy(
 
     Without ``separate_administration`` the account holds ``kms:*``, AWS's default key
     policy. With it, ``administrators`` (the account root by default) hold only
-    ``KEY_ADMINISTRATION_ACTIONS``, so using the key is for the role alone."""
+    ``KEY_ADMINISTRATION_ACTIONS``, so using the key is for the role (and ``users``)
+    alone."""
     root = f"arn:aws:iam::{account_id}:root"
     # Fn.format, not an f-string: a function token inside a string inside
     # Fn.jsonencode would be escaped by cdktf.
@@ -222,7 +231,9 @@ def role_key_policy(
                     "Principal": {"AWS": root},
                     "Action": actions,
                     "Resource": "*",
-                    "Condition": {"ArnEquals": {"aws:PrincipalArn": role}},
+                    "Condition": {
+                        "ArnEquals": {"aws:PrincipalArn": [role, *users] if users else role}
+                    },
                 },
             ],
         }
