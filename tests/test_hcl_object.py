@@ -118,3 +118,13 @@ def test_key_policy_is_an_object_with_wildcard_principals_as_ckv_aws_33_reads_th
             {"Sid": "D", "Effect": "Allow", "Principal": "*", "Condition": {}},
         ],
     }
+
+
+def test_a_policy_the_scan_cannot_read_is_an_error_naming_it() -> None:
+    document = {
+        "resource": {
+            "aws_iam_role": {"role": {"assume_role_policy": '${jsonencode({"a" = 1 "b" = 2})}'}}
+        }
+    }
+    with pytest.raises(HclSyntaxError, match=r"^aws_iam_role\.role\.assume_role_policy: expected"):
+        scannable(json.dumps(document))

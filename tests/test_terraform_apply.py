@@ -177,7 +177,9 @@ def check_created_objects(moto: MotoServer, *, hardened: bool = False) -> None:
             assert policy == expected_bucket_policy(bucket)
 
     if hardened:
-        key_policy = json.loads(kms.get_key_policy(KeyId=key["KeyId"])["Policy"])
+        key_policy = json.loads(
+            kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"]
+        )
         administration, use = key_policy["Statement"]
         assert administration["Principal"] == {"AWS": f"arn:aws:iam::{MOTO_ACCOUNT}:root"}
         assert "kms:Decrypt" not in administration["Action"]

@@ -37,7 +37,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .hcl_object import is_jsonencode, jsonencode_argument
+from .hcl_object import HclSyntaxError, is_jsonencode, jsonencode_argument
 
 # Top-level blocks checkov's terraform_json parser cannot read.
 UNPARSABLE_BY_CHECKOV = ("moved", "import", "removed")
@@ -55,16 +55,24 @@ def scannable(text: str) -> str:
     document.get("terraform", {}).pop("required_version", None)
     for block in ("resource", "data"):
         for resource_type, declared in document.get(block, {}).items():
-            for arguments in declared.values():
-                _render_policies(resource_type, arguments)
+            for address, arguments in declared.items():
+                _render_policies(f"{resource_type}.{address}", resource_type, arguments)
     return json.dumps(document, indent=2)
 
 
-def _render_policies(resource_type: str, arguments: dict[str, Any]) -> None:
+def _render_policies(address: str, resource_type: str, arguments: dict[str, Any]) -> None:
+    """Each ``${jsonencode(...)}`` argument of one resource, rendered in place.
+
+    :raises HclSyntaxError: an argument is not of the grammar cdktf writes (the scan
+        would not read it, so it is an error, naming the argument, not a silent pass).
+    """
     for name, value in arguments.items():
         if not is_jsonencode(value):
             continue
-        policy = jsonencode_argument(value)
+        try:
+            policy = jsonencode_argument(value)
+        except HclSyntaxError as error:
+            raise HclSyntaxError(f"{address}.{name}: {error}") from error
         if (resource_type, name) in READ_AS_OBJECT and isinstance(policy, dict):
             arguments[name] = key_policy_for_ckv_aws_33(policy)
         else:
