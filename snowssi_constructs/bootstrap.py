@@ -35,11 +35,10 @@ from .app_checks import BootstrapFacts, check_with_the_app
 from .backend import S3StateBackend, configure_backend
 from .generations import GENERATIONS, SNOWFLAKE_PROVIDERS, Generation, SnowflakeProvider
 from .naming import PipelinePrefix
-from .options import props_of
 from .preview_features import preview_features
 from .privileges import account_privileges
 from .providers import ProviderVersions, pin_versions
-from .variables import DEFAULT_ROLE
+from .variables import DEFAULT_PIPELINE_ROLE, DEFAULT_ROLE
 
 TerraformOutput = cdktf.TerraformOutput
 TerraformVariable = cdktf.TerraformVariable
@@ -53,7 +52,6 @@ GrantPrivilegesToAccountRole = (
 )
 Provider = snowflake.provider.SnowflakeProvider
 
-DEFAULT_PIPELINE_ROLE = "SNOWSSI_DEPLOYER"
 # The account privileges of the pipeline's role, from the privilege data: CREATE
 # DATABASE / WAREHOUSE for the stack's database and warehouse, CREATE INTEGRATION for
 # the storage and notification integrations, EXECUTE TASK to resume (start) the tasks.
@@ -220,7 +218,8 @@ class SnowSSIBootstrap(TerraformStack):
         required_version: str | None,
     ) -> None:
         with validation.Problems(type(self).__name__) as problems:
-            own_props = [(f"{type(self).__name__}'s props", props_of(type(self)))]
+            props = validation.keyword_props(type(self))
+            own_props = [(f"{type(self).__name__}'s props", props)]
             for unknown in sorted(unexpected):
                 problems.check(validation.unexpected_keyword, unknown, own_props)
             problems.check(validation.account_role_name, "role_name", role_name, new=True)

@@ -7,7 +7,9 @@ belongs would otherwise be rejected later by jsii, with an error that names no p
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable, Sequence
+import functools
+import inspect
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from .problems import Problem, describe, error_for, fail, is_token
 
@@ -157,3 +159,20 @@ def unexpected_keyword(prop: str, accepted: Sequence[tuple[str, Sequence[str]]])
             f"{described} are {', '.join(sorted(group))}" for described, group in accepted if group
         )
     raise fail(prop, f"unexpected keyword argument; {hint}", "type")
+
+
+def keyword_props(construct: type, *, leave_out: Collection[str] = ()) -> tuple[str, ...]:
+    """The keyword-only props of ``construct``'s ``__init__`` (not its ``**options``),
+    without ``leave_out``: what :func:`unexpected_keyword` matches an unknown keyword
+    against, besides the pipeline options."""
+    return tuple(
+        name
+        for name, parameter in _parameters(construct).items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name not in leave_out
+    )
+
+
+@functools.cache
+def _parameters(construct: type) -> Mapping[str, inspect.Parameter]:
+    # The class's own signature is jsii's metaclass's: read its __init__ instead.
+    return inspect.signature(inspect.getattr_static(construct, "__init__")).parameters
