@@ -9,7 +9,8 @@ from typing import Unpack
 from constructs import Construct
 
 from . import validation
-from ._flavour import aws, cdktf, random_provider, snowflake
+from ._flavour import TerraformStack, aws, cdktf, random_provider, snowflake
+from .app_checks import PipelineStackFacts, check_with_the_app
 from .backend import S3StateBackend, configure_backend
 from .failure_alerts import FailureAlerts
 from .generations import (
@@ -21,6 +22,7 @@ from .kms_key import PipelineKey
 from .naming import Naming, PipelinePrefix
 from .options import (
     PipelineOptions,
+    check_generation_options,
 )
 from .pipeline import SnowSSIPipeline
 from .providers import ProviderVersions, configure_providers, pin_versions
@@ -31,7 +33,6 @@ from .variables import SnowSSIVariables
 
 TerraformBackend = cdktf.TerraformBackend
 TerraformOutput = cdktf.TerraformOutput
-TerraformStack = cdktf.TerraformStack
 DataAwsCallerIdentity = aws.data_aws_caller_identity.DataAwsCallerIdentity
 Pet = random_provider.pet.Pet
 Database = snowflake.database.Database
@@ -111,11 +112,12 @@ class SnowSSIStack(TerraformStack):
                 warehouse_size=warehouse_size,
                 alert_topics=(alert_topic_arn, alert_topic_kms_key_arn),
             )
-            # Last in the block: a bad option joins the problems above.
-            shared, self.pipeline_settings = resolve_settings(
+            self.shared_settings, self.pipeline_settings = resolve_settings(
                 problems,
                 hardened,
                 options,
+                called=type(self),
+                generation=generation,
                 kms_key_policy=kms_key_policy,
                 kms_key_separate_administration=kms_key_separate_administration,
                 kms_key_administrators=kms_key_administrators,
@@ -125,9 +127,8 @@ class SnowSSIStack(TerraformStack):
                 warehouse_auto_suspend=warehouse_auto_suspend,
                 warehouse_auto_resume=warehouse_auto_resume,
             )
-        self.hardened, self.generation = hardened, generation
+        self.hardened, self.generation, self._outputs = hardened, generation, outputs
         self.upgrade_from_legacy, self._serverless = upgrade_from_legacy, serverless_task
-        self.shared_settings, self._outputs = shared, outputs
         self._declare_settings(
             id,
             required_version=required_version,
@@ -140,6 +141,14 @@ class SnowSSIStack(TerraformStack):
         self._declare_access()
         self._declare_failure_alerts(failure_alerts, alert_topic_arn, alert_topic_kms_key_arn)
         self._declare_pipelines(pipelines)
+
+    def _join_the_app(self, id: str, name_suffix: str | None) -> None:
+        # What the app's checks compare with its other stacks, at synthesis.
+        self.name_suffix = name_suffix
+        serverless = frozenset({"serverless_task"} if self._serverless else ())
+        state = self._s3_state
+        facts = PipelineStackFacts(id, name_suffix, self.snowflake_role, serverless, state)
+        check_with_the_app(self, facts)
 
     def _declare_settings(
         self,
@@ -163,6 +172,11 @@ class SnowSSIStack(TerraformStack):
             generation=generation,
         )
         self.backend = configure_backend(self, id, s3_backend, backend)
+        # For the app's checks: the role it runs under and its state object.
+        self.snowflake_role = snowflake_role
+        self._s3_state = (
+            None if s3_backend is None else (s3_backend.bucket, s3_backend.state_key(id))
+        )
         self.variables = SnowSSIVariables.declare(self, role=snowflake_role)
         configure_providers(
             self,
@@ -182,6 +196,7 @@ class SnowSSIStack(TerraformStack):
         else:
             self.pet = None
             self.naming = Naming(name_suffix)
+        self._join_the_app(self.node.id, name_suffix)
         naming, shared = self.naming, self.shared_settings
         self.caller_identity = DataAwsCallerIdentity(self, "current")
         self.warehouse = Warehouse(
@@ -291,7 +306,10 @@ class SnowSSIStack(TerraformStack):
         with validation.Problems(type(self).__name__) as problems:
             if name in self.pipelines:
                 problems.add("name", f"the stack already has a pipeline named {name!r}")
-            settings = self.pipeline_settings.updated(options)
+            settings = self.pipeline_settings.updated(
+                options, also_accepted=[("add_pipeline's props", ("name",))]
+            )
+            check_generation_options(problems, options, self.generation)
         pipeline = SnowSSIPipeline(
             self,
             f"pipeline_{name}" if name else "pipeline",

@@ -6,7 +6,14 @@ from __future__ import annotations
 from . import validation
 from .backend import S3StateBackend
 from .generations import GENERATIONS, SNOWFLAKE_PROVIDERS, Generation
-from .options import HARDENED, Hardening, PipelineOptions, PipelineSettings, SharedSettings
+from .options import (
+    HARDENED,
+    Hardening,
+    PipelineOptions,
+    PipelineSettings,
+    SharedSettings,
+    check_generation_options,
+)
 from .pipeline_props import check_pipeline_names
 from .providers import ProviderVersions
 from .variables import DEFAULT_PIPELINE_ROLE, DEFAULT_ROLE
@@ -138,11 +145,18 @@ def resolve_settings(
     problems: validation.Problems,
     hardened: bool,
     options: PipelineOptions,
+    *,
+    called: type,
+    generation: Generation,
     **shared_given: object,
 ) -> tuple[SharedSettings, PipelineSettings]:
     """The hardened preset and the user's values (those not ``None``), resolved once:
-    an option given explicitly wins. A bad shared setting joins ``problems`` (and the
-    defaults stand in for it until the ``Problems`` block raises)."""
+    an option given explicitly wins. Called last in the stack's ``Problems`` block, so a
+    bad option joins the problems of the other props: a bad shared setting (the defaults
+    stand in for it until the block raises), an option ``generation`` does not read, and
+    an unknown option, matched against the props of the construct ``called`` too."""
     preset = HARDENED if hardened else Hardening()
     shared = problems.collect(lambda: SharedSettings.resolve(preset.shared, given(**shared_given)))
-    return shared or SharedSettings(), PipelineSettings.resolve(preset.pipeline, options)
+    check_generation_options(problems, options, generation)
+    pipeline = PipelineSettings.resolve(preset.pipeline, options, called=called)
+    return shared or SharedSettings(), pipeline
