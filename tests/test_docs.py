@@ -18,7 +18,7 @@ from __future__ import annotations
 import inspect
 import re
 import typing
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
@@ -195,3 +195,60 @@ def test_the_readme_is_short():
     assert len(lines) <= README_MAX_LINES, (
         f"the README has {len(lines)} lines (at most {README_MAX_LINES}): guides belong in docs/"
     )
+
+
+def _mermaid_hook() -> typing.Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mermaid_hook", DOCS / "mermaid_hook.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_vendored_mermaid_is_the_major_materials_loader_expects():
+    # Material falls back to loading `mermaid@<major>` from another host; the release the
+    # site vendors must be the same major, or Material would draw with an API it does not
+    # know.
+    import material
+
+    bundles = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
+    (bundle,) = bundles.glob("bundle.*.min.js")
+    expected = re.search(r"mermaid@(\d+)/dist/mermaid\.min\.js", bundle.read_text(encoding="utf-8"))
+    assert expected, "material's bundle no longer names the Mermaid it loads"
+    hook = _mermaid_hook()
+    assert hook.MERMAID_VERSION.split(".")[0] == expected.group(1)
+
+
+def test_the_site_loads_the_vendored_mermaid_before_any_diagram():
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _MkDocsLoader)
+    assert "docs/mermaid_hook.py" in config["hooks"]
+    assert _mermaid_hook().SITE_PATH in config["extra_javascript"]
+
+
+# Our own issue tracker's numbers mean nothing to a reader of the site or the README.
+OWN_ISSUE = re.compile(r"\bissues? (?:#)?\d+\b|\bissue \d+'s\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "page", ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in DOCS.rglob("*.md"))]
+)
+def test_no_page_names_an_issue_of_ours(page):
+    text = (ROOT / page).read_text(encoding="utf-8")
+    assert not OWN_ISSUE.findall(text), f"{page} names an issue of ours: {OWN_ISSUE.findall(text)}"
+
+
+def test_no_nav_title_names_research_notes():
+    def titles(entries: list[typing.Any]) -> list[str]:
+        found = []
+        for entry in entries:
+            if isinstance(entry, dict):
+                for title, value in entry.items():
+                    found.append(title)
+                    if isinstance(value, list):
+                        found.extend(titles(value))
+        return found
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _MkDocsLoader)
+    assert not [title for title in titles(config["nav"]) if "research" in title.lower()]

@@ -51,6 +51,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ),
     ("validation", "snowflake_regex"),
     ("_flavour",),
+    ("cli",),  # the snowssi-cli command: the wheel's Node.js, no CDK
     ("_startup",),
 )
 
