@@ -252,3 +252,32 @@ def test_no_nav_title_names_research_notes():
 
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _MkDocsLoader)
     assert not [title for title in titles(config["nav"]) if "research" in title.lower()]
+
+
+def fenced_block(page: str, title: str) -> str:
+    """The code block of ``docs/<page>`` whose fence line carries ``title="<title>"``."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    block = re.search(rf'^```\w+ title="{re.escape(title)}"\n(.*?)^```$', text, re.M | re.S)
+    assert block, f"docs/{page} has no code block titled {title}"
+    return block.group(1)
+
+
+def without_comments_and_docstrings(text: str) -> list[str]:
+    """The lines of a file that are code: no comment lines, no module docstring."""
+    text = re.sub(r'\A""".*?"""\n', "", text, flags=re.S)
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("path", ["tests/test_stacks.py", "cdktf.json", "pyproject.toml"])
+def test_the_tutorial_shows_the_team_projects_files(path):
+    shown = fenced_block("tutorial.md", path)
+    actual = (ROOT / "examples" / "team_project" / path).read_text(encoding="utf-8")
+    assert without_comments_and_docstrings(shown) == without_comments_and_docstrings(actual)
+
+
+def test_the_tutorial_shows_every_line_of_the_team_programs_build():
+    shown = without_comments_and_docstrings(fenced_block("tutorial.md", "main.py"))
+    actual = (ROOT / "examples" / "team_project" / "main.py").read_text(encoding="utf-8")
+    code = [line for line in without_comments_and_docstrings(actual) if '"""' not in line]
+    missing = [line for line in code if line not in shown]
+    assert not missing, f"docs/tutorial.md's main.py lacks: {missing}"
