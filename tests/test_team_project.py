@@ -116,8 +116,11 @@ def test_the_environment_cannot_see_the_checkout(python: Path, project: Path) ->
     )
     assert where.returncode == 0, where.stderr
     location = Path(where.stdout.strip())
-    assert ROOT not in location.parents, location
+    # The package the environment imports is the wheel's copy in its own site-packages,
+    # never the checkout's source (the environment itself lives in .test-venvs/).
+    assert python.parent.parent in location.parents, location
     assert "site-packages" in location.parts
+    assert ROOT / "snowssi_constructs" not in location.parents, location
 
 
 def test_main_synthesizes_the_three_stacks(python: Path, project: Path) -> None:
