@@ -37,9 +37,7 @@ EXAMPLES_DIR = ROOT / "examples"
 # (tests/test_team_project.py), not loaded by this harness with the repository's paths.
 PROJECTS = ("team_project",)
 EXAMPLES = sorted(
-    p.name
-    for p in EXAMPLES_DIR.iterdir()
-    if (p / "main.py").is_file() and p.name not in PROJECTS
+    p.name for p in EXAMPLES_DIR.iterdir() if (p / "main.py").is_file() and p.name not in PROJECTS
 )
 # The examples on the current snowflake provider generation (2.20.0); the others are on
 # the legacy one (2.10.1). tests/test_examples.py checks each example's pin against this.
