@@ -7,6 +7,9 @@
     python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF;
                             # `live --flavour cdktn ...` runs it on CDK Terrain)
     python3 dev.py mutate   # mutation testing ([tool.mutmut]), then the surviving mutants
+    python3 dev.py schema   # write the current generation's committed snowflake schema
+                            # (snowssi_constructs/testing/current_schema.json) from the
+                            # CDK Terrain bindings of .venv-cdktn
     python3 dev.py cli cdktf synth    # cdktf-cli 0.21.0 (or: cli cdktn synth, cdktn-cli 0.24.0)
     python3 dev.py tool ruff check .  # a tool of .venv (`python -m ruff check .`), as the
                                       # pre-commit hooks run them, on any OS
@@ -260,8 +263,18 @@ def mutate(mutmut_args: list[str]) -> None:
     run([*mutmut, "results"], env=env)
 
 
+def schema() -> None:
+    """Write the committed schema of the current generation's snowflake types from the
+    CDK Terrain bindings (the CDKTF ones lack those types), for the schema checks on
+    either flavour; a test holds the file equal to what the bindings give."""
+    interpreter = ensure_environment("cdktn", test=False)
+    write = "from snowssi_constructs.testing.schema import write_current_schema as w; w()"
+    run([str(interpreter), "-c", write], env={**os.environ, "SNOWSSI_FLAVOUR": "cdktn"})
+
+
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("synth", "test", "live", "cli", "tool", "mutate"):
+    commands = ("synth", "test", "live", "cli", "tool", "mutate", "schema")
+    if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     if argv[0] == "tool":
         if len(argv) < 2:
@@ -278,6 +291,8 @@ def main(argv: list[str]) -> None:
         live(argv[1:])
     elif argv[0] == "mutate":
         mutate(argv[1:])
+    elif argv[0] == "schema":
+        schema()
     else:
         test(argv[1:])
 

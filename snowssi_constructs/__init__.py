@@ -14,9 +14,8 @@ imports them from here and runs on either.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     # Explicit re-exports (`X as X`) for type checkers; at run time, __getattr__.
-    from cdktf import App as App
-    from cdktf import TerraformStack as TerraformStack
-
+    from ._flavour import App as App
+    from ._flavour import TerraformStack as TerraformStack
     from .backend import S3StateBackend as S3StateBackend
     from .bootstrap import ExistingDeployment as ExistingDeployment
     from .bootstrap import SnowSSIBootstrap as SnowSSIBootstrap

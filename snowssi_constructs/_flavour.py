@@ -138,8 +138,23 @@ else:
         ) from error
 
 # The two classes a program needs besides ours; `from snowssi_constructs import App`.
-App = cdktf.App
-TerraformStack = cdktf.TerraformStack
+if TYPE_CHECKING:
+    # A type checker cannot know which flavour runs, and in an environment of one
+    # flavour the other's module is missing (Any to mypy). Each class below derives from
+    # both, so it has the installed flavour's real signatures on either: a wrong call is
+    # reported on CDK Terrain too. (An attribute that exists on neither is not: an Any
+    # base lets it pass.) At run time they are the flavour's own classes.
+    import cdktn as _cdktn  # type: ignore[import-not-found, unused-ignore]
+
+    class App(cdktf.App, _cdktn.App):  # type: ignore[misc, unused-ignore]
+        """The flavour's ``App``."""
+
+    class TerraformStack(cdktf.TerraformStack, _cdktn.TerraformStack):  # type: ignore[misc, unused-ignore]
+        """The flavour's ``TerraformStack``."""
+
+else:
+    App = cdktf.App
+    TerraformStack = cdktf.TerraformStack
 
 __all__ = [
     "FLAVOUR",

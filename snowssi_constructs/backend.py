@@ -6,12 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import validation
-from ._flavour import cdktf
+from ._flavour import TerraformStack, cdktf
 
 LocalBackend = cdktf.LocalBackend
 S3Backend = cdktf.S3Backend
 TerraformBackend = cdktf.TerraformBackend
-TerraformStack = cdktf.TerraformStack
 
 
 @dataclass(frozen=True)

@@ -23,22 +23,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from constructs import Construct
 
 from . import validation
 from ._addresses import pin
-from ._flavour import cdktf, snowflake
+from ._flavour import TerraformStack, cdktf, snowflake
 from ._lazy import lazy_list
+from .app_checks import BootstrapFacts, check_with_the_app
+from .backend import S3StateBackend, configure_backend
+from .generations import GENERATIONS, SNOWFLAKE_PROVIDERS, Generation, SnowflakeProvider
 from .naming import PipelinePrefix
+from .options import props_of
 from .preview_features import preview_features
 from .privileges import account_privileges
-from .providers import REQUIRED_VERSION, ProviderVersions, pin_versions
+from .providers import ProviderVersions, pin_versions
 from .variables import DEFAULT_ROLE
 
-LocalBackend = cdktf.LocalBackend
 TerraformOutput = cdktf.TerraformOutput
-TerraformStack = cdktf.TerraformStack
 TerraformVariable = cdktf.TerraformVariable
 Token = cdktf.Token
 AccountRole = snowflake.account_role.AccountRole
@@ -48,7 +51,7 @@ GrantOwnershipOn = snowflake.grant_ownership.GrantOwnershipOn
 GrantPrivilegesToAccountRole = (
     snowflake.grant_privileges_to_account_role.GrantPrivilegesToAccountRole
 )
-SnowflakeProvider = snowflake.provider.SnowflakeProvider
+Provider = snowflake.provider.SnowflakeProvider
 
 DEFAULT_PIPELINE_ROLE = "SNOWSSI_DEPLOYER"
 # The account privileges of the pipeline's role, from the privilege data: CREATE
@@ -112,6 +115,11 @@ class ExistingDeployment:
                 yield f"{prefix.address}{kind}", object_type, f'"{database}"."{schema}"."{name}"'
 
 
+class NoMoreProps(TypedDict, total=False):
+    """No keyword beyond a construct's own props: a type checker refuses any other,
+    and the construct names it at run time with the closest prop."""
+
+
 class SnowSSIBootstrap(TerraformStack):
     """The pipeline's account role, its grants, and optionally the transfer of an
     existing deployment to it; run once by an administrator.
@@ -125,8 +133,22 @@ class SnowSSIBootstrap(TerraformStack):
     :param serverless_task: also grant ``EXECUTE MANAGED TASK``, for a pipeline stack
         with ``serverless_task=True``.
     :param transfer: an existing deployment whose objects move to the role.
-    :param required_version: Terraform's version constraint.
+    :param snowflake_provider: the snowflake provider generation, as the stack's
+        (``"legacy"`` or ``"current"``): the provider version it pins, Terraform's
+        default range and the preview features follow it. Give it the generation of the
+        pipeline stacks beside it.
+    :param s3_backend: its state in S3 (:class:`~snowssi_constructs.S3StateBackend`),
+        by default under ``snowssi/<id>/terraform.tfstate``; ``None`` keeps a local
+        state file.
+    :param required_version: Terraform's version constraint; ``None`` is the
+        generation's (the stack's rule, the lock-file floor with an S3 lock file).
     :param provider_versions: the providers' version constraints (only snowflake's is used).
+
+    One bootstrap serves one Snowflake account: the role it creates and the privileges
+    it grants are account-level objects, so a second bootstrap of the same account
+    (one per environment) would declare the same role twice, and the two states would
+    fight over it. Environments in one account share its role; each environment's
+    stack runs under it.
     """
 
     def __init__(
@@ -139,11 +161,67 @@ class SnowSSIBootstrap(TerraformStack):
         grant_to_roles: Sequence[str] = (),
         serverless_task: bool = False,
         transfer: ExistingDeployment | None = None,
-        required_version: str = REQUIRED_VERSION,
+        snowflake_provider: SnowflakeProvider = "legacy",
+        s3_backend: S3StateBackend | None = None,
+        required_version: str | None = None,
         provider_versions: ProviderVersions | None = None,
+        **unexpected: Unpack[NoMoreProps],
     ) -> None:
         super().__init__(scope, id)
+        self._check_props(
+            unexpected,
+            role_name=role_name,
+            grant_to_users=grant_to_users,
+            grant_to_roles=grant_to_roles,
+            serverless_task=serverless_task,
+            transfer=transfer,
+            snowflake_provider=snowflake_provider,
+            s3_backend=s3_backend,
+            required_version=required_version,
+        )
+        self.generation = GENERATIONS[snowflake_provider]
+        if required_version is None:
+            locking = s3_backend is not None and s3_backend.use_lockfile
+            required_version = self.generation.terraform_range(locking=locking)
+        pin_versions(
+            self,
+            required_version=required_version,
+            versions=provider_versions,
+            providers=("snowflake",),
+            generation=self.generation,
+        )
+        self.backend = configure_backend(self, id, s3_backend, None)
+        self._configure_provider(self.generation)
+
+        self.role = AccountRole(
+            self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
+        )
+        pin(self.role, "pipeline_role")
+        self._grant(role_name, serverless_task, grant_to_users, grant_to_roles)
+        self.transfers: list[GrantOwnership] = []
+        if transfer is not None:
+            self._transfer(transfer)
+        TerraformOutput(self, "pipeline_role", value=self.role.name)
+        serverless = frozenset({"serverless_task"} if serverless_task else ())
+        check_with_the_app(self, BootstrapFacts(id, role_name, serverless))
+
+    def _check_props(
+        self,
+        unexpected: NoMoreProps,
+        *,
+        role_name: str,
+        grant_to_users: Sequence[str],
+        grant_to_roles: Sequence[str],
+        serverless_task: bool,
+        transfer: ExistingDeployment | None,
+        snowflake_provider: SnowflakeProvider,
+        s3_backend: S3StateBackend | None,
+        required_version: str | None,
+    ) -> None:
         with validation.Problems(type(self).__name__) as problems:
+            own_props = [(f"{type(self).__name__}'s props", props_of(type(self)))]
+            for unknown in sorted(unexpected):
+                problems.check(validation.unexpected_keyword, unknown, own_props)
             problems.check(validation.account_role_name, "role_name", role_name, new=True)
             for prop, names in (
                 ("grant_to_users", grant_to_users),
@@ -157,26 +235,32 @@ class SnowSSIBootstrap(TerraformStack):
             problems.check(
                 validation.instance_of, "transfer", transfer, ExistingDeployment, optional=True
             )
-        pin_versions(
-            self,
-            required_version=required_version,
-            versions=provider_versions,
-            providers=("snowflake",),
-        )
-        self.backend = LocalBackend(self, path=f"terraform.{id}.tfstate")
-        self._configure_provider()
+            problems.check(
+                validation.choice, "snowflake_provider", snowflake_provider, SNOWFLAKE_PROVIDERS
+            )
+            problems.check(
+                validation.instance_of, "s3_backend", s3_backend, S3StateBackend, optional=True
+            )
+            if required_version is not None:
+                problems.check(validation.version_constraint, "required_version", required_version)
 
-        self.role = AccountRole(
-            self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
-        )
-        pin(self.role, "pipeline_role")
+    def _grant(
+        self,
+        role_name: str,
+        serverless_task: bool,
+        grant_to_users: Sequence[str],
+        grant_to_roles: Sequence[str],
+    ) -> None:
         options = {"serverless_task": serverless_task}
+        # What the app's checks compare a stack under this role with.
+        self.role_name = role_name
+        self.account_privileges = account_privileges(options=[o for o, on in options.items() if on])
         self.account_grant = GrantPrivilegesToAccountRole(
             self,
             "account_privileges",
             account_role_name=self.role.name,
             on_account=True,
-            privileges=list(account_privileges(options=[o for o, on in options.items() if on])),
+            privileges=list(self.account_privileges),
         )
         pin(self.account_grant, "pipeline_role_account")
         for user in grant_to_users:
@@ -189,12 +273,8 @@ class SnowSSIBootstrap(TerraformStack):
                 self, f"to_role_{parent}", role_name=self.role.name, parent_role_name=parent
             )
             pin(grant, f"pipeline_role_to_role_{parent.lower()}")
-        self.transfers: list[GrantOwnership] = []
-        if transfer is not None:
-            self._transfer(transfer)
-        TerraformOutput(self, "pipeline_role", value=self.role.name)
 
-    def _configure_provider(self) -> None:
+    def _configure_provider(self, generation: Generation) -> None:
         def variable(name: str, description: str, sensitive: bool = False) -> TerraformVariable:
             return TerraformVariable(
                 self,
@@ -213,7 +293,7 @@ class SnowSSIBootstrap(TerraformStack):
             description="Snowflake role of the administrator who runs the bootstrap.",
         )
         password = variable("password", "Snowflake password; null: another authenticator.", True)
-        SnowflakeProvider(
+        Provider(
             self,
             "snowflake",
             organization_name=variable("organization_name", "Snowflake organization.").string_value,
@@ -221,7 +301,11 @@ class SnowSSIBootstrap(TerraformStack):
             user=variable("user", "Snowflake user (an administrator).").string_value,
             role=role.string_value,
             password=password.string_value,
-            preview_features_enabled=lazy_list(lambda: preview_features(self)),
+            preview_features_enabled=lazy_list(
+                lambda: preview_features(
+                    self, gated=generation.gated, always=generation.always_enabled
+                )
+            ),
         )
 
     def _transfer(self, deployment: ExistingDeployment) -> None:

@@ -15,8 +15,10 @@ layer for each.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Mapping
+import dataclasses
+import functools
+import inspect
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
@@ -31,6 +33,7 @@ from typing import (
 )
 
 from . import validation
+from .generations import Generation
 
 if TYPE_CHECKING:
     from ._flavour import snowflake
@@ -80,6 +83,8 @@ class SqlContext(Protocol):
 
 
 SqlStatement = str | Callable[[SqlContext], str]
+# Groups of names an unknown keyword is matched against: (how a message calls them, names).
+Accepted = Sequence[tuple[str, Sequence[str]]]
 
 
 class PipelineOptions(TypedDict, total=False):
@@ -116,50 +121,88 @@ class SharedOptions(TypedDict, total=False):
 class Settings:
     """A frozen value resolved from layers of options (see :meth:`resolve`)."""
 
-    # Set by @dataclass on each subclass: the settings' names.
+    # Set by @dataclass on each subclass: the settings, and the class variables too.
     __dataclass_fields__: ClassVar[dict[str, Any]]
-    # What an error calls the settings, when it lists them.
-    described_as: ClassVar[str] = "settings"
+    # What an error calls the settings, when it lists them; not a setting.
+    _described_as: ClassVar[str] = "settings"
 
     if TYPE_CHECKING:
 
         def __init__(self, **settings: Any) -> None: ...
 
     @classmethod
-    def resolve(cls, *layers: Mapping[str, object]) -> Self:
+    def names(cls) -> tuple[str, ...]:
+        """The settings' names: the dataclass fields, without its class variables."""
+        return tuple(field.name for field in dataclasses.fields(cls))
+
+    @classmethod
+    def resolve(
+        cls,
+        *layers: Mapping[str, object],
+        called: type | None = None,
+        also_accepted: Accepted = (),
+    ) -> Self:
         """The defaults overlaid with ``layers`` in order (the last one wins).
 
-        A key that is not a setting is a ``TypeError`` naming it (with the closest
-        setting's name), reported with every problem of the values in one error.
+        A key that is not a setting is a ``TypeError`` naming it, with the closest name
+        among the settings, the props of the construct ``called`` (:func:`props_of`) and
+        ``also_accepted`` (groups: a description and the names), reported with every
+        problem of the values in one error.
         """
+        if called is not None:
+            also_accepted = [(f"{called.__name__}'s props", props_of(called)), *also_accepted]
         merged: dict[str, Any] = {}
         for layer in layers:
             merged.update(layer)
-        names = list(cls.__dataclass_fields__)
+        names = cls.names()
+        accepted = ((f"the {cls._described_as}", names), *also_accepted)
         with validation.Problems(cls.__name__) as problems:
             for unknown in sorted(merged.keys() - set(names)):
                 del merged[unknown]
-                close = difflib.get_close_matches(unknown, names, n=1)
-                listed = ", ".join(sorted(names))
-                hint = (
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else f"the {cls.described_as} are {listed}"
-                )
-                problems.add(unknown, f"unexpected keyword argument; {hint}", wrong_type=True)
+                problems.check(validation.unexpected_keyword, unknown, accepted)
             resolved = cls(**merged)
         return resolved
 
-    def updated(self, *layers: Mapping[str, object]) -> Self:
+    def updated(self, *layers: Mapping[str, object], also_accepted: Accepted = ()) -> Self:
         """These settings overlaid with ``layers``, resolved again."""
-        return self.resolve(vars(self), *layers)
+        return self.resolve(vars(self), *layers, also_accepted=also_accepted)
+
+
+def check_generation_options(
+    problems: validation.Problems, options: Mapping[str, object], generation: Generation
+) -> None:
+    """Record each option given in ``options`` that ``generation`` does not read, as a
+    problem naming the option and the generation (it would be dropped without a word)."""
+    for option, reason in generation.unread_options:
+        if option in options:
+            problems.add(
+                option,
+                f"does nothing on the {generation.name!r} provider generation: {reason}",
+            )
+
+
+def props_of(construct: type, *, leave_out: Collection[str] = ()) -> tuple[str, ...]:
+    """The keyword-only props of ``construct``'s ``__init__`` (not its ``**options``),
+    without ``leave_out``: what an unknown keyword is matched against besides the
+    pipeline options."""
+    return tuple(
+        name
+        for name, parameter in _parameters(construct).items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name not in leave_out
+    )
+
+
+@functools.cache
+def _parameters(construct: type) -> Mapping[str, inspect.Parameter]:
+    # The class's own signature is jsii's metaclass's: read its __init__ instead.
+    return inspect.signature(inspect.getattr_static(construct, "__init__")).parameters
 
 
 @dataclass(frozen=True, kw_only=True)
 class PipelineSettings(Settings):
     """One pipeline's resolved options; checked when created, each error naming its option."""
 
-    described_as: ClassVar[str] = "pipeline options"
+    _described_as: ClassVar[str] = "pipeline options"
 
     processing: Processing = "copy_stage"
     """``"copy_stage"`` (the original: copy the whole inbound stage on every trigger)

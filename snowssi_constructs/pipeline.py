@@ -130,7 +130,9 @@ class SnowSSIPipeline(Construct):
             )
             problems.check(validation.string, "error_integration", error_integration, optional=True)
             # Last in the block: a bad option joins the problems above.
-            settings = resolve_settings(problems, settings, options)
+            settings = resolve_settings(
+                problems, settings, options, called=type(self), generation=generation
+            )
 
         self.pipeline_name = name
         self.settings = settings

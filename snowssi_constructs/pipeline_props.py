@@ -10,7 +10,7 @@ from . import validation
 from .generations import Generation
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming
-from .options import PipelineOptions, PipelineSettings
+from .options import PipelineOptions, PipelineSettings, check_generation_options
 from .storage_integration import S3StorageIntegration
 from .storage_integration_aws import AwsStorageIntegration
 
@@ -86,12 +86,19 @@ def check_pipeline_name(problems: validation.Problems, prop: str, name: str) -> 
 
 
 def resolve_settings(
-    problems: validation.Problems, settings: PipelineSettings | None, options: PipelineOptions
+    problems: validation.Problems,
+    settings: PipelineSettings | None,
+    options: PipelineOptions,
+    *,
+    called: type,
+    generation: Generation,
 ) -> PipelineSettings:
     """The pipeline's settings: ``settings`` as the stack passes them, or ``options``
-    resolved over the defaults; not both."""
+    resolved over the defaults; not both. An unknown option is matched against the
+    props of the construct ``called`` too."""
+    check_generation_options(problems, options, generation)
     if settings is None:
-        return PipelineSettings.resolve(options)
+        return PipelineSettings.resolve(options, called=called)
     problems.check(validation.instance_of, "settings", settings, PipelineSettings)
     if options:
         problems.add("settings", "give either settings or option keywords, not both")

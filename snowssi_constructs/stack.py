@@ -9,11 +9,13 @@ from typing import Unpack
 from constructs import Construct
 
 from . import validation
-from ._flavour import aws, cdktf, random_provider, snowflake
+from ._flavour import TerraformStack, aws, cdktf, random_provider, snowflake
+from .app_checks import PipelineStackFacts, check_with_the_app
 from .backend import S3StateBackend, configure_backend
 from .failure_alerts import FailureAlerts
 from .generations import (
     LEGACY_TYPE_FEATURES,
+    Generation,
     SnowflakeProvider,
 )
 from .iam_role import SnowflakeAccessRole
@@ -25,6 +27,7 @@ from .options import (
     PipelineOptions,
     PipelineSettings,
     SharedSettings,
+    check_generation_options,
 )
 from .pipeline import SnowSSIPipeline
 from .providers import ProviderVersions, configure_providers, pin_versions
@@ -35,7 +38,6 @@ from .variables import DEFAULT_ROLE, SnowSSIVariables
 
 TerraformBackend = cdktf.TerraformBackend
 TerraformOutput = cdktf.TerraformOutput
-TerraformStack = cdktf.TerraformStack
 DataAwsCallerIdentity = aws.data_aws_caller_identity.DataAwsCallerIdentity
 Pet = random_provider.pet.Pet
 Database = snowflake.database.Database
@@ -108,17 +110,17 @@ class SnowSSIStack(TerraformStack):
                 warehouse_size=warehouse_size,
                 alert_topics=alert_topics,
             )
-            # The hardened preset and the user's values, resolved once; an option given
-            # explicitly wins. Last in the block: a bad option joins the problems above.
-            preset = HARDENED if hardened else Hardening()
-            given_shared = given(
+            # Last in the block: a bad option joins the problems above.
+            shared = self._resolve_settings(
+                problems,
+                generation,
+                options,
+                hardened=hardened,
                 kms_key_policy=kms_key_policy,
                 kms_deletion_window_days=kms_deletion_window_days,
                 warehouse_auto_suspend=warehouse_auto_suspend,
                 warehouse_auto_resume=warehouse_auto_resume,
             )
-            shared = problems.collect(lambda: SharedSettings.resolve(preset.shared, given_shared))
-            self.pipeline_settings = PipelineSettings.resolve(preset.pipeline, options)
 
         self.hardened = hardened
         self.generation = generation
@@ -139,6 +141,34 @@ class SnowSSIStack(TerraformStack):
         self._declare_access()
         self.failure_alerts = self._declare_failure_alerts(failure_alerts, *alert_topics)
         self._declare_pipelines(pipelines)
+        self._join_the_app(id, name_suffix, snowflake_role)
+
+    def _join_the_app(self, id: str, name_suffix: str | None, snowflake_role: str) -> None:
+        # What the app's checks compare with its other stacks, at synthesis.
+        self.name_suffix = name_suffix
+        self.snowflake_role = snowflake_role
+        serverless = frozenset({"serverless_task"} if self._serverless else ())
+        check_with_the_app(self, PipelineStackFacts(id, name_suffix, snowflake_role, serverless))
+
+    def _resolve_settings(
+        self,
+        problems: validation.Problems,
+        generation: Generation,
+        options: PipelineOptions,
+        *,
+        hardened: bool,
+        **shared_props: object,
+    ) -> SharedSettings | None:
+        # The hardened preset and the user's values, resolved once; an option given
+        # explicitly wins.
+        preset = HARDENED if hardened else Hardening()
+        given_shared = given(**shared_props)
+        shared = problems.collect(lambda: SharedSettings.resolve(preset.shared, given_shared))
+        self.pipeline_settings = PipelineSettings.resolve(
+            preset.pipeline, options, called=type(self)
+        )
+        check_generation_options(problems, options, generation)
+        return shared
 
     def _declare_settings(
         self,
@@ -277,7 +307,10 @@ class SnowSSIStack(TerraformStack):
         with validation.Problems(type(self).__name__) as problems:
             if name in self.pipelines:
                 problems.add("name", f"the stack already has a pipeline named {name!r}")
-            settings = self.pipeline_settings.updated(options)
+            settings = self.pipeline_settings.updated(
+                options, also_accepted=[("add_pipeline's props", ("name",))]
+            )
+            check_generation_options(problems, options, self.generation)
         pipeline = SnowSSIPipeline(
             self,
             f"pipeline_{name}" if name else "pipeline",

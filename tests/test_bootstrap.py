@@ -16,10 +16,18 @@ from typing import Any
 
 import pytest
 
-from snowssi_constructs import ExistingDeployment, SnowSSIBootstrap, SnowSSIStack
+from snowssi_constructs import (
+    CURRENT,
+    LEGACY,
+    ExistingDeployment,
+    S3StateBackend,
+    SnowSSIBootstrap,
+    SnowSSIStack,
+)
 from snowssi_constructs._flavour import cdktf
 from snowssi_constructs.bootstrap import ACCOUNT_PRIVILEGES
 from snowssi_constructs.privileges import REQUIRED_PRIVILEGES, required_privileges
+from snowssi_constructs.testing import check, normalise
 from snowssi_constructs.validation import PropError
 from tests.support import resources, synth_app
 
@@ -353,6 +361,9 @@ def test_after_the_transfer_the_stack_needs_nothing_the_role_lacks():
         ({"grant_to_roles": ["my role"]}, "grant_to_roles", ValueError),
         ({"serverless_task": "yes"}, "serverless_task", TypeError),
         ({"transfer": "happy-panda"}, "transfer", TypeError),
+        ({"snowflake_provider": "newest"}, "snowflake_provider", ValueError),
+        ({"s3_backend": {"bucket": "state"}}, "s3_backend", TypeError),
+        ({"required_version": "1.x"}, "required_version", ValueError),
     ],
 )
 def test_bad_bootstrap_input_is_refused_naming_the_prop(props, prop, error):
@@ -372,3 +383,67 @@ def test_a_bad_existing_deployment_is_refused_naming_the_field():
         ExistingDeployment(name_suffix="Happy Panda")
     with pytest.raises(ValueError, match=r"transfer.pipelines: "):
         ExistingDeployment(name_suffix="happy-panda", pipelines=[])
+
+
+# The bootstrap beside the stacks of an app: their generation and their backend.
+
+
+def bootstrap_document(**props: Any) -> dict[str, Any]:
+    return synth_app(lambda app: SnowSSIBootstrap(app, "bootstrap", **props))["bootstrap"]
+
+
+@pytest.mark.parametrize("generation", [LEGACY, CURRENT])
+def test_the_bootstraps_pins_and_preview_features_follow_the_generation_as_the_stacks_do(
+    generation,
+):
+    def build(app: Any) -> None:
+        SnowSSIBootstrap(app, "bootstrap", snowflake_provider=generation.name)
+        SnowSSIStack(app, "snowssi", snowflake_provider=generation.name)
+
+    documents = synth_app(build)
+    bootstrap, stack = documents["bootstrap"], documents["snowssi"]
+    for key in ("required_version",):
+        assert bootstrap["terraform"][key] == stack["terraform"][key]
+    pin = bootstrap["terraform"]["required_providers"]["snowflake"]
+    assert pin == stack["terraform"]["required_providers"]["snowflake"]
+    assert pin["version"] == generation.snowflake_version
+    (provider,) = bootstrap["provider"]["snowflake"]
+    assert provider["preview_features_enabled"] == list(generation.always_enabled)
+    assert check(normalise(bootstrap)) == []
+
+
+def test_the_bootstrap_keeps_its_state_in_s3_as_a_stack_does():
+    state = S3StateBackend(bucket="acme-state", region="eu-west-1")
+    document = bootstrap_document(snowflake_provider="current", s3_backend=state)
+    assert document["terraform"]["backend"] == {
+        "s3": {
+            "bucket": "acme-state",
+            "key": "snowssi/bootstrap/terraform.tfstate",
+            "region": "eu-west-1",
+            "encrypt": True,
+            "use_lockfile": True,
+        }
+    }
+    # Terraform's lock file for S3 came in 1.10.0, as for the stack.
+    assert document["terraform"]["required_version"] == CURRENT.required_version_with_lockfile
+
+
+def test_the_default_bootstrap_is_unchanged_legacy_with_a_local_state():
+    document = bootstrap_document()
+    assert document["terraform"]["backend"] == {"local": {"path": "terraform.bootstrap.tfstate"}}
+    assert document["terraform"]["required_version"] == "1.14.0"
+    assert document["terraform"]["required_providers"]["snowflake"]["version"] == "2.10.1"
+
+
+def test_an_explicit_required_version_wins_over_the_generations():
+    document = bootstrap_document(snowflake_provider="current", required_version=">= 1.9.0")
+    assert document["terraform"]["required_version"] == ">= 1.9.0"
+
+
+def test_the_bootstrap_records_what_it_grants():
+    bootstrap = SnowSSIBootstrap(Testing.app(), "b", serverless_task=True)
+    assert bootstrap.account_privileges == tuple(
+        sorted([*ACCOUNT_PRIVILEGES, "EXECUTE MANAGED TASK"])
+    )
+    assert bootstrap.role_name == "SNOWSSI_DEPLOYER"
+    assert bootstrap.generation is LEGACY

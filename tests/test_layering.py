@@ -24,7 +24,7 @@ MAX_LINES = 400
 LAYERS: dict[str, tuple[str, ...]] = {
     "testing": ("testing",),  # helpers for users' tests: may synthesize; nothing imports it
     "root": ("snowssi_constructs",),  # the lazy façade: names every public class
-    "stacks": ("stack", "stack_props", "bootstrap"),
+    "stacks": ("stack", "stack_props", "bootstrap", "app_checks"),
     "pipeline": ("pipeline", "pipeline_props"),
     "options": ("options",),
     "constructs": (

@@ -49,6 +49,7 @@ from .python_types import (
     require,
     string,
     string_sequence,
+    unexpected_keyword,
     unique,
 )
 from .snowflake import (
@@ -108,6 +109,7 @@ __all__ = [
     "string",
     "string_sequence",
     "terraform_name",
+    "unexpected_keyword",
     "unique",
     "version_constraint",
     "warehouse_size",

@@ -6,6 +6,7 @@ belongs would otherwise be rejected later by jsii, with an error that names no p
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection, Iterable, Sequence
 
 from .problems import Problem, describe, error_for, fail, is_token
@@ -138,3 +139,21 @@ def unique(prop: str, values: Iterable[str]) -> None:
         if value in seen:
             raise fail(prop, f"{value!r} is given more than once")
         seen.add(value)
+
+
+def unexpected_keyword(prop: str, accepted: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """``prop`` was given as a keyword the construct does not take: always a ``TypeError``.
+
+    ``accepted`` lists what the construct does take, in groups (a description and its
+    names, e.g. ``("the pipeline options", [...])``). The message suggests the closest
+    name of every group, or lists them all when none is close.
+    """
+    names = [name for _, group in accepted for name in group]
+    close = difflib.get_close_matches(prop, names, n=1)
+    if close:
+        hint = f"did you mean {close[0]!r}?"
+    else:
+        hint = "; ".join(
+            f"{described} are {', '.join(sorted(group))}" for described, group in accepted if group
+        )
+    raise fail(prop, f"unexpected keyword argument; {hint}", "type")
