@@ -34,6 +34,8 @@ def build(app: App) -> list[TerraformStack]:
         "bootstrap",
         role_name=ROLE,
         grant_to_users=[DEPLOY_USER],
+        snowflake_provider="current",
+        s3_backend=state_in_s3(),
     )
     environments: list[TerraformStack] = [
         SnowSSIStack(
