@@ -53,6 +53,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     "validation": ("validation", "snowflake_regex"),
     "flavour": ("_flavour",),
+    "cli": ("cli",),  # the snowssi-cli command: the wheel's Node.js, no CDK
     "startup": ("_startup",),
 }
 MAX_FUNCTION_LINES = 80

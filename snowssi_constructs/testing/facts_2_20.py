@@ -4,8 +4,9 @@ of a stack against them (:func:`violations`).
 Read in the provider's source at tag ``v2.20.0`` (public repository
 snowflakedb/terraform-provider-snowflake), in its ``MIGRATION_GUIDE.md`` and in
 Terraform's documentation; each fact names where (the project's
-docs/provider-2-20-research.md holds the notes). Besides the preview gates of 2.10.1's
-facts, they cover what 2.20.0 adds: deprecated and promoted types, what replaces a
+docs/provider-behaviour.md, "Provider 2.20.0, read at its source", holds the notes).
+Besides the preview gates of 2.10.1's facts, they cover what 2.20.0 adds: deprecated
+and promoted types, what replaces a
 stage, what is never read back, the triggered serverless task, what a reference may
 read, the import IDs and the Terraform floor of the one-time upgrade.
 :func:`snowssi_constructs.testing.facts.violations` calls this for a stack that pins
