@@ -372,3 +372,33 @@ def test_a_bad_existing_deployment_is_refused_naming_the_field():
         ExistingDeployment(name_suffix="Happy Panda")
     with pytest.raises(ValueError, match=r"transfer.pipelines: "):
         ExistingDeployment(name_suffix="happy-panda", pipelines=[])
+
+
+# Behaviour the suite pinned only through snapshots (issue 25, item 6).
+
+
+def test_the_administrators_password_variable_is_sensitive():
+    document = synth_app(lambda app: SnowSSIBootstrap(app, "b"))["b"]
+    assert document["variable"]["password"]["sensitive"] is True
+    assert "sensitive" not in document["variable"]["user"]
+
+
+def test_refresh_tasks_are_transferred_without_processed_files():
+    stack = synth_app(
+        lambda app: SnowSSIStack(app, "s", name_suffix="happy-panda", refresh_schedule_minutes=5)
+    )["s"]
+    existing = ExistingDeployment(name_suffix="happy-panda", refresh_tasks=True)
+    bootstrap = synth_app(lambda app: SnowSSIBootstrap(app, "b", transfer=existing))["b"]
+    assert transferred(bootstrap) == stack_objects(stack)
+    assert ("TASK", '"DATABASE_HAPPY_PANDA"."SCHEMA_HAPPY_PANDA"."REFRESH_TASK_HAPPY_PANDA"') in (
+        transferred(bootstrap)
+    )
+
+
+@pytest.mark.parametrize("stage_type", ["snowflake_stage", "snowflake_stage_external_s3"])
+def test_a_stage_of_either_generation_needs_usage_on_its_integration(stage_type):
+    from snowssi_constructs.privileges import Privilege
+
+    assert Privilege("USAGE", "integration", "storage_integration") in required_privileges(
+        stage_type, {}
+    )

@@ -409,3 +409,42 @@ def test_bad_options_are_rejected_naming_the_prop(options, prop):
     with pytest.raises(ValueError, match=rf"^{re.escape(prop)}: ") as error:
         synth_app(lambda app: SnowSSIStack(app, "snowssi", **options))
     assert [problem.prop for problem in error.value.problems] == [prop]
+
+
+# Behaviour the suite pinned only through snapshots (issue 25, item 6).
+ACCOUNT = "data.aws_caller_identity.current.account_id"
+
+
+def _key_statement(document, address: str) -> str:
+    policy = resources(document)[address]["policy"]
+    start = policy.index('"Sid" = "SnowflakeRoleUsesKey"')
+    return policy[start:]
+
+
+def test_the_bucket_key_lets_the_access_role_decrypt_and_generate_data_keys(synth_stack):
+    statement = _key_statement(synth_stack(kms_key_policy=True), "aws_kms_key.kms_key")
+    assert '"Action" = ["kms:Decrypt", "kms:GenerateDataKey"]' in statement
+
+
+def test_the_bucket_key_policy_names_the_role_in_the_account_in_that_order(synth_stack):
+    statement = _key_statement(synth_stack(kms_key_policy=True), "aws_kms_key.kms_key")
+    assert f'"aws:PrincipalArn" = format("arn:aws:iam::%s:role/%s", {ACCOUNT}, lower(' in (
+        statement
+    )
+
+
+def test_hardened_buckets_abort_uploads_and_expire_old_versions(synth_stack):
+    declared = resources(synth_stack(hardened=True))
+    for side in ("inbound", "outbound"):
+        rules = declared[f"aws_s3_bucket_lifecycle_configuration.{side}_bucket"]["rule"]
+        assert {rule["id"]: rule for rule in rules}.keys() == {
+            "abort-incomplete-multipart-uploads",
+            "expire-noncurrent-versions",
+        }
+        by_id = {rule["id"]: rule for rule in rules}
+        assert by_id["abort-incomplete-multipart-uploads"]["abort_incomplete_multipart_upload"] == [
+            {"days_after_initiation": 7}
+        ]
+        assert by_id["expire-noncurrent-versions"]["noncurrent_version_expiration"] == [
+            {"noncurrent_days": 30}
+        ]
