@@ -311,3 +311,74 @@ def test_a_removed_block_without_its_lifecycle_is_caught(stacks):
     assert [v.split(" destroys")[0] for v in violations(document)] == [
         f"removed {document['removed'][0]['from']}"
     ]
+
+
+# What the mutation run of the 2.20.0 facts found untested (issue 25, item 6).
+
+
+def _bare_document(**extra: Any) -> dict[str, Any]:
+    return {
+        "terraform": {"required_providers": {"snowflake": {"version": "2.20.0"}}},
+        **extra,
+    }
+
+
+def test_a_document_without_provider_block_or_resources_is_checked_as_empty():
+    assert facts_2_20.violations(_bare_document()) == []
+    assert facts_2_20.violations(_bare_document(provider={"snowflake": [{}]})) == []
+
+
+def test_a_snowflake_type_without_a_fact_is_named():
+    document = _bare_document(resource={"snowflake_pipe_x": {"p": {}}})
+    assert facts_2_20.violations(document) == [
+        "snowflake_pipe_x: no fact about its preview gate; look it up"
+    ]
+
+
+def test_enabling_the_promoted_integration_feature_is_caught(stacks):
+    document = mutated(stacks, "option:current")
+    document["provider"]["snowflake"][0]["preview_features_enabled"] = [
+        "snowflake_storage_integration_aws_resource"
+    ]
+    assert [v.split(":")[0] for v in violations(document)] == [
+        "snowflake_storage_integration_aws_resource enabled"
+    ]
+
+
+def test_forgetting_legacy_objects_keeps_the_features_the_stack_needs(stacks):
+    # The upgrade of a consume_stream stack: the table's feature stays needed beside the
+    # legacy types' features.
+    document = mutated(stacks, "option:current_consume_stream")
+    document["removed"] = [
+        {"from": "snowflake_stage.inbound_stage", "lifecycle": [{"destroy": False}]}
+    ]
+    document["provider"]["snowflake"][0]["preview_features_enabled"] = [
+        "snowflake_stage_resource",
+        "snowflake_storage_integration_resource",
+        "snowflake_table_resource",
+    ]
+    assert violations(document) == []
+
+
+def test_the_shared_deployment_facts_cite_the_2_20_tag(stacks):
+    document = mutated(stacks, "option:current_consume_stream")
+    del document["resource"]["snowflake_table"]["processed_files"]["change_tracking"]
+    document["resource"]["snowflake_grant_ownership"] = {
+        "t": {"account_role_name": "R", "outbound_privileges": "COPY", "on": {}}
+    }
+    found = violations(document)
+    assert len(found) == 2
+    assert all(f"@ {TAG}" in violation for violation in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"${upper("A_${replace(var.x, "-", "_")}")}"."S"', '"X"."S"'),
+        ('"${f({a = 1})}".${x}', '"X".X'),
+        ("${{a = 1}}", "X"),
+        ("plain", "plain"),
+    ],
+)
+def test_an_import_id_is_read_with_each_expression_as_one_value(text, expected):
+    assert facts_2_20._without_expressions(text) == expected
