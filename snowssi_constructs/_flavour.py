@@ -101,6 +101,7 @@ if TYPE_CHECKING:
     import cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration
     import cdktf_cdktf_provider_aws.s3_bucket_notification
     import cdktf_cdktf_provider_aws.s3_bucket_ownership_controls
+    import cdktf_cdktf_provider_aws.s3_bucket_policy
     import cdktf_cdktf_provider_aws.s3_bucket_public_access_block
     import cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration
     import cdktf_cdktf_provider_aws.s3_bucket_versioning

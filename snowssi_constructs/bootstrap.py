@@ -34,7 +34,7 @@ from .naming import PipelinePrefix
 from .preview_features import preview_features
 from .privileges import account_privileges
 from .providers import REQUIRED_VERSION, ProviderVersions, pin_versions
-from .variables import DEFAULT_ROLE
+from .variables import DEFAULT_PIPELINE_ROLE, DEFAULT_ROLE
 
 LocalBackend = cdktf.LocalBackend
 TerraformOutput = cdktf.TerraformOutput
@@ -50,7 +50,6 @@ GrantPrivilegesToAccountRole = (
 )
 SnowflakeProvider = snowflake.provider.SnowflakeProvider
 
-DEFAULT_PIPELINE_ROLE = "SNOWSSI_DEPLOYER"
 # The account privileges of the pipeline's role, from the privilege data: CREATE
 # DATABASE / WAREHOUSE for the stack's database and warehouse, CREATE INTEGRATION for
 # the storage and notification integrations, EXECUTE TASK to resume (start) the tasks.

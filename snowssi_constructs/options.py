@@ -16,7 +16,7 @@ layer for each.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
@@ -31,6 +31,7 @@ from typing import (
 )
 
 from . import validation
+from .kms_key import check_key_principals
 
 if TYPE_CHECKING:
     from ._flavour import snowflake
@@ -99,6 +100,7 @@ class PipelineOptions(TypedDict, total=False):
     noncurrent_version_expiration_days: int | None
     abort_incomplete_multipart_upload_days: int | None
     outbound_baseline_access: bool
+    require_tls: bool
     serverless_initial_size: str
     serverless_schedule_minutes: int
     serverless_target_completion_minutes: int
@@ -109,7 +111,11 @@ class SharedOptions(TypedDict, total=False):
     """The settings of the shared resources that a preset can set."""
 
     kms_key_policy: bool
+    kms_key_separate_administration: bool
+    kms_key_administrators: Sequence[str] | None
+    kms_key_users: Sequence[str] | None
     kms_deletion_window_days: int | None
+    access_role_conditions: bool
     warehouse_auto_suspend: int | None
     warehouse_auto_resume: bool | None
 
@@ -190,6 +196,9 @@ class PipelineSettings(Settings):
     """Grant Snowflake's documented baseline on the outbound bucket
     (``s3:GetBucketLocation``, ``s3:GetObject``, ``s3:GetObjectVersion`` besides list,
     put and delete)."""
+    require_tls: bool = False
+    """Give both buckets a policy that denies every S3 request made without TLS, or
+    with TLS below 1.2 (merged with the statements given to the bucket)."""
     serverless_initial_size: str = "XSMALL"
     """Initial size of a serverless task's compute, at most XXLARGE."""
     serverless_schedule_minutes: int = 1
@@ -223,7 +232,12 @@ class PipelineSettings(Settings):
             size = _text(problems, "serverless_initial_size", self.serverless_initial_size, False)
             if size is not None:
                 problems.check(validation.serverless_task_size, "serverless_initial_size", size)
-            for prop in ("force_destroy", "prevent_destroy", "outbound_baseline_access"):
+            for prop in (
+                "force_destroy",
+                "prevent_destroy",
+                "outbound_baseline_access",
+                "require_tls",
+            ):
                 problems.check(validation.boolean, prop, getattr(self, prop))
             for prop, maximum in (
                 ("refresh_schedule_minutes", MAX_SCHEDULE_MINUTES),
@@ -275,8 +289,24 @@ class SharedSettings(Settings):
 
     kms_key_policy: bool = False
     """Attach a key policy and an alias to the KMS key."""
+    kms_key_separate_administration: bool = False
+    """The key policies (the pipeline key's and a created alerts key's) separate
+    administration from use: the administrators may manage a key but not use it, and
+    only the role that needs a key may use it. Needs ``kms_key_policy``."""
+    kms_key_administrators: Sequence[str] | None = None
+    """The ARNs of the IAM principals that administer the keys, with
+    ``kms_key_separate_administration``; ``None`` is the account root (the account's IAM
+    policies then decide, and the key cannot become unmanageable)."""
+    kms_key_users: Sequence[str] | None = None
+    """The ARNs of the IAM principals that may use the pipeline key besides the Snowflake
+    role, with ``kms_key_separate_administration``: whoever uploads to an inbound bucket
+    or reads an outbound one (S3 encrypts and decrypts with the key on their behalf)."""
     kms_deletion_window_days: int | None = None
     """Days (7 to 30) a scheduled deletion of the KMS key waits."""
+    access_role_conditions: bool = False
+    """Conditions on the access role's policy: its KMS statement holds only through S3
+    in the stack's region (``kms:ViaService``), its S3 statements only on buckets of the
+    stack's account (``s3:ResourceAccount``)."""
     warehouse_auto_suspend: int | None = None
     """Seconds of inactivity before the warehouse suspends."""
     warehouse_auto_resume: bool | None = None
@@ -284,7 +314,21 @@ class SharedSettings(Settings):
 
     def __post_init__(self) -> None:
         with validation.Problems(type(self).__name__) as problems:
-            problems.check(validation.boolean, "kms_key_policy", self.kms_key_policy)
+            for prop in (
+                "kms_key_policy",
+                "kms_key_separate_administration",
+                "access_role_conditions",
+            ):
+                problems.check(validation.boolean, prop, getattr(self, prop))
+            if self.kms_key_separate_administration is True and self.kms_key_policy is not True:
+                problems.add(
+                    "kms_key_separate_administration",
+                    "is a kind of key policy; give kms_key_policy=True",
+                )
+            for prop in ("kms_key_administrators", "kms_key_users"):
+                check_key_principals(
+                    problems, prop, getattr(self, prop), self.kms_key_separate_administration
+                )
             problems.check(
                 validation.integer,
                 "kms_deletion_window_days",
@@ -331,9 +375,12 @@ HARDENED: Final = Hardening(
         # task that never suspends would run (and keep its warehouse up) until fixed;
         # a suspended one loses no file, the record keeps them until it is resumed.
         "suspend_task_after_num_failures": 10,
+        "require_tls": True,
     },
     shared={
         "kms_key_policy": True,
+        "kms_key_separate_administration": True,
+        "access_role_conditions": True,
         "kms_deletion_window_days": 30,
         "warehouse_auto_suspend": 60,
         "warehouse_auto_resume": True,

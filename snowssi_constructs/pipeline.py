@@ -180,6 +180,7 @@ class SnowSSIPipeline(Construct):
             abort_incomplete_multipart_upload_days=settings.abort_incomplete_multipart_upload_days,
             notification_channel_arn=notification_channel_arn,
             moved_from_module=None if self.pipeline_name else f"{side}_bucket",
+            require_tls=settings.require_tls,
         )
 
     def _grant_bucket_access(self) -> None:

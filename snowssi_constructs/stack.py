@@ -20,18 +20,14 @@ from .iam_role import SnowflakeAccessRole
 from .kms_key import PipelineKey
 from .naming import Naming, PipelinePrefix
 from .options import (
-    HARDENED,
-    Hardening,
     PipelineOptions,
-    PipelineSettings,
-    SharedSettings,
 )
 from .pipeline import SnowSSIPipeline
 from .providers import ProviderVersions, configure_providers, pin_versions
-from .stack_props import check_stack_props, given
+from .stack_props import check_stack_props, resolve_settings
 from .storage_integration import S3StorageIntegration
 from .storage_integration_aws import AwsStorageIntegration
-from .variables import DEFAULT_ROLE, SnowSSIVariables
+from .variables import SnowSSIVariables
 
 TerraformBackend = cdktf.TerraformBackend
 TerraformOutput = cdktf.TerraformOutput
@@ -41,6 +37,10 @@ Pet = random_provider.pet.Pet
 Database = snowflake.database.Database
 Schema = snowflake.schema.Schema
 Warehouse = snowflake.warehouse.Warehouse
+
+
+# Outputs Terraform shows only on request (terraform output -raw NAME).
+SENSITIVE_OUTPUTS = frozenset({"storage_integration_external_id"})
 
 
 class SnowSSIStack(TerraformStack):
@@ -77,20 +77,23 @@ class SnowSSIStack(TerraformStack):
         warehouse_auto_resume: bool | None = None,
         serverless_task: bool = False,
         kms_key_policy: bool | None = None,
+        kms_key_separate_administration: bool | None = None,
+        kms_key_administrators: Sequence[str] | None = None,
+        kms_key_users: Sequence[str] | None = None,
         kms_deletion_window_days: int | None = None,
+        access_role_conditions: bool | None = None,
         s3_backend: S3StateBackend | None = None,
         backend: Callable[[TerraformStack], TerraformBackend] | None = None,
         outputs: bool = True,
-        snowflake_role: str = DEFAULT_ROLE,
+        snowflake_role: str | None = None,
         failure_alerts: bool = False,
         alert_topic_arn: str | None = None,
         alert_topic_kms_key_arn: str | None = None,
         **options: Unpack[PipelineOptions],
     ) -> None:
         super().__init__(scope, id)
-        alert_topics = (alert_topic_arn, alert_topic_kms_key_arn)
         with validation.Problems(type(self).__name__) as problems:
-            generation, warehouse_size = check_stack_props(
+            generation, warehouse_size, snowflake_role = check_stack_props(
                 problems,
                 hardened=hardened,
                 upgrade_from_legacy=upgrade_from_legacy,
@@ -106,27 +109,25 @@ class SnowSSIStack(TerraformStack):
                 name_suffix=name_suffix,
                 pipelines=pipelines,
                 warehouse_size=warehouse_size,
-                alert_topics=alert_topics,
+                alert_topics=(alert_topic_arn, alert_topic_kms_key_arn),
             )
-            # The hardened preset and the user's values, resolved once; an option given
-            # explicitly wins. Last in the block: a bad option joins the problems above.
-            preset = HARDENED if hardened else Hardening()
-            given_shared = given(
+            # Last in the block: a bad option joins the problems above.
+            shared, self.pipeline_settings = resolve_settings(
+                problems,
+                hardened,
+                options,
                 kms_key_policy=kms_key_policy,
+                kms_key_separate_administration=kms_key_separate_administration,
+                kms_key_administrators=kms_key_administrators,
+                kms_key_users=kms_key_users,
                 kms_deletion_window_days=kms_deletion_window_days,
+                access_role_conditions=access_role_conditions,
                 warehouse_auto_suspend=warehouse_auto_suspend,
                 warehouse_auto_resume=warehouse_auto_resume,
             )
-            shared = problems.collect(lambda: SharedSettings.resolve(preset.shared, given_shared))
-            self.pipeline_settings = PipelineSettings.resolve(preset.pipeline, options)
-
-        self.hardened = hardened
-        self.generation = generation
-        self.upgrade_from_legacy = upgrade_from_legacy
-        assert shared is not None  # resolved, or the block above raised
-        self.shared_settings = shared
-        self._outputs = outputs
-        self._serverless = serverless_task
+        self.hardened, self.generation = hardened, generation
+        self.upgrade_from_legacy, self._serverless = upgrade_from_legacy, serverless_task
+        self.shared_settings, self._outputs = shared, outputs
         self._declare_settings(
             id,
             required_version=required_version,
@@ -137,7 +138,7 @@ class SnowSSIStack(TerraformStack):
         )
         self._declare_shared_resources(name_suffix, warehouse_size)
         self._declare_access()
-        self.failure_alerts = self._declare_failure_alerts(failure_alerts, *alert_topics)
+        self._declare_failure_alerts(failure_alerts, alert_topic_arn, alert_topic_kms_key_arn)
         self._declare_pipelines(pipelines)
 
     def _declare_settings(
@@ -206,6 +207,9 @@ class SnowSSIStack(TerraformStack):
             self,
             "kms_key",
             key_policy=shared.kms_key_policy,
+            separate_administration=shared.kms_key_separate_administration,
+            administrators=shared.kms_key_administrators,
+            users=shared.kms_key_users,
             deletion_window_days=shared.kms_deletion_window_days,
             account_id=account_id,
             user_role_name=naming.aws_nestable("role-"),
@@ -223,6 +227,12 @@ class SnowSSIStack(TerraformStack):
             snowflake_user_arn=self.storage_integration.iam_user_arn,
             external_id=self.storage_integration.external_id,
             kms_key_arn=self.kms_key.key_arn,
+            kms_via_service=(
+                f"s3.{self.variables.region.string_value}.amazonaws.com"
+                if shared.access_role_conditions
+                else None
+            ),
+            resource_account=account_id if shared.access_role_conditions else None,
         )
 
     def _storage_integration(
@@ -241,18 +251,22 @@ class SnowSSIStack(TerraformStack):
 
     def _declare_failure_alerts(
         self, enabled: bool, topic_arn: str | None, topic_kms_key_arn: str | None
-    ) -> FailureAlerts | None:
+    ) -> None:
+        """``failure_alerts``: the alerts, or ``None``."""
         # Opt-in, also when hardened: SNS error notifications need a Snowflake account
         # hosted on AWS, which the stack cannot know.
+        self.failure_alerts: FailureAlerts | None = None
         if not enabled:
-            return None
-        return FailureAlerts.for_stack(
+            return
+        self.failure_alerts = FailureAlerts.for_stack(
             self,
             naming=self.naming,
             account_id=self.caller_identity.account_id,
             topic_arn=topic_arn,
             topic_kms_key_arn=topic_kms_key_arn,
             deletion_window_days=self.shared_settings.kms_deletion_window_days,
+            separate_administration=self.shared_settings.kms_key_separate_administration,
+            key_administrators=self.shared_settings.kms_key_administrators,
         )
 
     def _declare_pipelines(self, names: Sequence[str] | None) -> None:
@@ -323,7 +337,15 @@ class SnowSSIStack(TerraformStack):
             ),
             ("role_arn", self.access_role.role_arn, "IAM role Snowflake assumes."),
         ):
-            TerraformOutput(self, name, value=value, description=description)
+            TerraformOutput(
+                self,
+                name,
+                value=value,
+                description=description,
+                # Whoever learns the external id can present it for another
+                # integration of the Snowflake account (docs/least-privilege.md).
+                sensitive=True if name in SENSITIVE_OUTPUTS else None,
+            )
         if self.failure_alerts is not None:
             TerraformOutput(
                 self,

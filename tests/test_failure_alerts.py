@@ -12,9 +12,9 @@ import pytest
 
 from snowssi_constructs import AlertPublisherRole, AlertTopic, FailureAlerts, SnowSSIStack
 from snowssi_constructs._flavour import cdktf
+from snowssi_constructs.testing.hcl_object import jsonencode_argument
 from snowssi_constructs.validation import PropError
 from tests.conftest import parsed
-from tests.hcl_json import jsonencode_argument
 from tests.support import resources
 
 Testing = cdktf.Testing

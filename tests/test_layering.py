@@ -50,6 +50,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "_current_types",
         "_lazy",
         "_attributes",
+        "_policies",
     ),
     "validation": ("validation", "snowflake_regex"),
     "flavour": ("_flavour",),

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from snowssi_constructs import S3StateBackend, SnowSSIStack
-from tests.hcl_json import jsonencode_argument
+from snowssi_constructs.testing.hcl_object import jsonencode_argument
 from tests.support import resources, synth_app
 
 STREAM_FQN = "${snowflake_stream_on_directory_table.inbound_stream.fully_qualified_name}"
