@@ -65,8 +65,10 @@ class ExistingDeployment:
     :param name_suffix: its suffix, the ``random_pet`` id of its state (``terraform
         state show random_pet.pet_name``), e.g. ``happy-panda``.
     :param pipelines: its pipelines' names; ``None`` is the original's single pipeline.
-    :param processed_files: whether its pipelines have the processed-files table
-        (``processing="consume_stream"``).
+    :param processed_files: whether its pipelines have the processed-files table and
+        its pending stream (``processing="consume_stream"``; a deployment from before
+        the pending stream existed gets it from one apply of the pipeline stack at this
+        release, before the transfer).
     :param refresh_tasks: whether its pipelines have the refresh task.
     :param failure_alerts: whether it has the failure alerts' integration.
     """
@@ -106,6 +108,7 @@ class ExistingDeployment:
             kinds += [("STREAM", "stream"), ("TASK", "task")]
             if self.processed_files:
                 kinds.append(("TABLE", "processed_files"))
+                kinds.append(("STREAM", "processed_files_stream"))
             if self.refresh_tasks:
                 kinds.append(("TASK", "refresh_task"))
             for object_type, kind in kinds:
@@ -130,7 +133,12 @@ class SnowSSIBootstrap(TerraformStack):
         roles to SYSADMIN).
     :param serverless_task: also grant ``EXECUTE MANAGED TASK``, for a pipeline stack
         with ``serverless_task=True``.
-    :param transfer: an existing deployment whose objects move to the role.
+    :param transfer: an existing deployment whose objects move to the role. The role is
+        then also granted to the administrator's role (the ``role`` variable) before any
+        transfer, and every transfer depends on that grant: the provider runs ``SHOW
+        GRANTS ON`` each object (and, for a task, ``SHOW TASKS ... IN SCHEMA``) as the
+        administrator's role, on create, on every refresh and on destroy, after the
+        database and schema already belong to the new role.
     :param snowflake_provider: the snowflake provider generation, as the stack's
         (``"legacy"`` or ``"current"``): the provider version it pins, Terraform's
         default range and the preview features follow it. Give it the generation of the
@@ -189,7 +197,7 @@ class SnowSSIBootstrap(TerraformStack):
             generation=self.generation,
         )
         self.backend = configure_backend(self, id, s3_backend, None)
-        self._configure_provider(self.generation)
+        self.administrator_role = self._configure_provider(self.generation)
 
         self.role = AccountRole(
             self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
@@ -197,6 +205,7 @@ class SnowSSIBootstrap(TerraformStack):
         pin(self.role, "pipeline_role")
         self._grant(role_name, serverless_task, grant_to_users, grant_to_roles)
         self.transfers: list[GrantOwnership] = []
+        self.administrator_grant: GrantAccountRole | None = None
         if transfer is not None:
             self._transfer(transfer)
         TerraformOutput(self, "pipeline_role", value=self.role.name)
@@ -274,7 +283,9 @@ class SnowSSIBootstrap(TerraformStack):
             )
             pin(grant, f"pipeline_role_to_role_{parent.lower()}")
 
-    def _configure_provider(self, generation: Generation) -> None:
+    def _configure_provider(self, generation: Generation) -> str:
+        """The provider block and its variables; returns the administrator's role."""
+
         def variable(name: str, description: str, sensitive: bool = False) -> TerraformVariable:
             return TerraformVariable(
                 self,
@@ -307,8 +318,21 @@ class SnowSSIBootstrap(TerraformStack):
                 )
             ),
         )
+        return role.string_value
 
     def _transfer(self, deployment: ExistingDeployment) -> None:
+        # Once the database and schema belong to the new role, the administrator's role
+        # sees the objects inside only through the new role: ReadGrantOwnership's SHOW
+        # GRANTS ON each object would fail on every refresh (and drop the grant from the
+        # state with a warning), grantOwnershipOnTask's SHOW TASKS IN SCHEMA would fail,
+        # and so would destroy.
+        self.administrator_grant = GrantAccountRole(
+            self,
+            "to_administrator",
+            role_name=self.role.name,
+            parent_role_name=self.administrator_role,
+        )
+        pin(self.administrator_grant, "pipeline_role_to_administrator")
         # Containers first: a schema's objects are transferred after the schema.
         previous: list[GrantOwnership] = []
         for key, object_type, object_name in deployment.objects():
@@ -318,7 +342,7 @@ class SnowSSIBootstrap(TerraformStack):
                 account_role_name=self.role.name,
                 outbound_privileges="COPY",
                 on=GrantOwnershipOn(object_type=object_type, object_name=object_name),
-                depends_on=[self.account_grant, *previous[-1:]],
+                depends_on=[self.account_grant, self.administrator_grant, *previous[-1:]],
             )
             pin(grant, f"transfer_{key}")
             previous.append(grant)

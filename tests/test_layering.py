@@ -45,6 +45,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "variables",
         "preview_features",
         "privileges",
+        "processed_files",
         "_addresses",
         "_current_types",
         "_lazy",

@@ -21,8 +21,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..snowflake_regex import unsupported_constructs
+from .deployment_facts import stream_on_table_violations, transfer_violations
 from .fact import Fact
 from .integration_facts import grant_ownership_violations, notification_violations
+from .recompute_facts import recompute_violations
 from .task_sql import task_patterns
 
 PROVIDER_VERSION = "2.20.0"
@@ -49,6 +51,7 @@ STABLE = {
         "snowflake_warehouse",
         "snowflake_task",
         "snowflake_stream_on_directory_table",
+        "snowflake_stream_on_table",
         "snowflake_stage_external_s3",
         "snowflake_storage_integration_aws",
         "snowflake_account_role",
@@ -225,6 +228,8 @@ def violations(document: Mapping[str, Any]) -> list[str]:
         found.append(f"{feature} enabled but nothing needs it: {LEGACY_FEATURES_WHILE_FORGETTING}")
     found += _reference_violations(json.dumps(document))
     found += _upgrade_violations(document)
+    found += recompute_violations(document)
+    found += transfer_violations(document, TAG) + stream_on_table_violations(document, TAG)
     return found
 
 
