@@ -1,0 +1,256 @@
+"""Stall alerts: a Snowflake alert on the pipeline's waiting files that runs on a schedule
+derived from its threshold, on the warehouse's bare name, enabled, and sends one JSON
+message through the notification integration while a file has waited too long; its SQL
+read as Snowflake reads it; bad input refused at construction, naming the prop."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from snowssi_constructs._flavour import cdktf, snowflake
+from snowssi_constructs.stall_alert import (
+    MAX_AFTER_MINUTES,
+    StallAlert,
+    WaitingFiles,
+    check_every_minutes,
+    stream_waiting_files,
+)
+from snowssi_constructs.testing.task_sql import (
+    notification_call_problems,
+    quoting_problems,
+    task_patterns,
+    unqualified_relations,
+)
+from snowssi_constructs.validation import PropError
+
+Testing = cdktf.Testing
+TerraformStack = cdktf.TerraformStack
+
+STREAM = '"DB"."SC"."STREAM_X"'
+TASK = '"DB"."SC"."TASK_X"'
+PATTERN = r"^in/[[:alnum:]_]+\.csv$"
+
+
+def props(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "name": "STALL_ALERT_X",
+        "database": "DB",
+        "schema": "SC",
+        "warehouse": "WAREHOUSE_X",
+        "integration_name": "ALERTS_INTEGRATION_X",
+        "pipeline": "orders",
+        "task": TASK,
+        "waiting_files": [stream_waiting_files(STREAM, PATTERN)],
+        "after_minutes": 30,
+    }
+    return {**base, **changes}
+
+
+def synth_alert(**changes: Any) -> dict[str, Any]:
+    app = Testing.app()
+    stack = TerraformStack(app, "stack")
+    snowflake.provider.SnowflakeProvider(stack, "snowflake")
+    StallAlert(stack, "stall", **props(**changes))
+    document = json.loads(Testing.synth(stack))
+    (body,) = document["resource"]["snowflake_alert"].values()
+    return {k: v for k, v in body.items() if k != "//"}
+
+
+@pytest.fixture(scope="module")
+def alert() -> dict[str, Any]:
+    return synth_alert()
+
+
+def test_the_alert_runs_on_the_warehouse_name_on_a_schedule_and_enabled(alert):
+    assert alert["name"] == "STALL_ALERT_X"
+    assert (alert["database"], alert["schema"]) == ("DB", "SC")
+    assert alert["warehouse"] == "WAREHOUSE_X"
+    assert alert["alert_schedule"] == {"interval": 30}
+    assert alert["enabled"] is True
+    assert "30 minutes" in alert["comment"]
+
+
+@pytest.mark.parametrize(
+    ("after", "every"), [(1, 1), (30, 30), (1439, 1439), (1440, 1439), (MAX_AFTER_MINUTES, 1439)]
+)
+def test_the_schedule_is_the_threshold_within_the_providers_bound(after, every):
+    assert check_every_minutes(after) == every
+    assert 0 < every < 1440
+
+
+def test_the_condition_selects_the_stream_s_added_files_past_the_threshold(alert):
+    condition = alert["condition"]
+    assert f"FROM {STREAM} WHERE METADATA$ACTION = 'INSERT'" in condition
+    assert "WAITING_SINCE < DATEADD(MINUTE, -30, CURRENT_TIMESTAMP())" in condition
+    assert "LAST_MODIFIED AS WAITING_SINCE" in condition
+    # The task copies only matching files; the alert waits only for those.
+    assert task_patterns(condition) == [PATTERN]
+    assert not condition.rstrip().endswith(";")
+
+
+def test_without_a_pattern_every_added_file_counts():
+    condition = synth_alert(waiting_files=[stream_waiting_files(STREAM)])["condition"]
+    assert "RLIKE" not in condition and "METADATA$ACTION = 'INSERT'" in condition
+
+
+def test_each_place_files_wait_is_read(alert):
+    record = WaitingFiles(
+        relation='"DB"."SC"."RECORD_X"', where="COPIED_AT IS NULL", since_column="RECORDED_AT"
+    )
+    both = synth_alert(waiting_files=[stream_waiting_files(STREAM), record])
+    for sql in (both["condition"], both["action"]):
+        assert f"FROM {STREAM}" in sql
+        record_rows = 'FROM "DB"."SC"."RECORD_X" WHERE COPIED_AT IS NULL'
+        assert f"RECORDED_AT AS WAITING_SINCE {record_rows}" in sql
+        assert " UNION ALL " in sql
+
+
+def test_the_action_requeries_and_sends_one_json_message_through_the_integration(alert):
+    action = alert["action"]
+    assert action.startswith("BEGIN\n") and action.endswith("\nEND")
+    assert "GET_CONDITION_QUERY_UUID" not in action  # no ALERT_VIEWER database role needed
+    assert "IF (waiting > 0) THEN" in action
+    assert (
+        "CALL SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(\n"
+        "      SNOWFLAKE.NOTIFICATION.APPLICATION_JSON(:message),\n"
+        "      SNOWFLAKE.NOTIFICATION.INTEGRATION('ALERTS_INTEGRATION_X'));"
+    ) in action
+    for key in (
+        "'pipeline', 'orders'",
+        '\'task\', \'"DB"."SC"."TASK_X"\'',
+        "'oldest_file', MIN_BY(FILE_PATH, WAITING_SINCE)",
+        "'waiting_minutes', DATEDIFF(MINUTE, MIN(WAITING_SINCE), CURRENT_TIMESTAMP())",
+        "'waiting_files', COUNT(*)",
+        "'threshold_minutes', 30",
+    ):
+        assert key in action
+
+
+def test_the_alert_sql_lexes_names_relations_in_full_and_calls_as_documented(alert):
+    for sql in (alert["condition"], alert["action"]):
+        assert quoting_problems(sql) == []
+        assert unqualified_relations(sql) == []
+        assert notification_call_problems(sql) == []
+
+
+def test_a_quote_in_the_pipeline_name_is_escaped():
+    action = synth_alert(pipeline="it's")["action"]
+    assert "'pipeline', 'it\\'s'" in action
+    assert quoting_problems(action) == []
+
+
+# The SQL checks catch what they are for.
+
+
+@pytest.mark.parametrize(
+    ("sql", "problem"),
+    [
+        ("SELECT 'open FROM x", "unclosed string literal"),
+        ('SELECT 1 FROM "DB"."SC', "unclosed quoted identifier"),
+        ("SELECT (1 FROM x", "'(' never closed"),
+        ("SELECT 1) FROM x", "')' without '('"),
+    ],
+)
+def test_broken_quoting_is_caught(sql, problem):
+    assert any(problem in found for found in quoting_problems(sql))
+
+
+def test_escaped_and_doubled_quotes_and_expressions_are_read_as_snowflake_does():
+    assert quoting_problems("SELECT 'it\\'s', 'it''s', \"a\"\"b\" FROM x WHERE f('(')") == []
+    assert quoting_problems('SELECT 1 FROM ${upper("A_${replace(x, "-", "_")}")}') == []
+
+
+@pytest.mark.parametrize(
+    ("relation", "qualified"),
+    [
+        ("STREAM_X", False),
+        ("SC.STREAM_X", False),
+        ('"DB"."SC"."STREAM_X"', True),
+        ("DB.SC.STREAM_X", True),
+        ("${snowflake_stream_on_directory_table.stream.fully_qualified_name}", True),
+        ("${snowflake_stream_on_directory_table.stream.name}", False),
+    ],
+)
+def test_a_relation_not_named_in_full_is_caught(relation, qualified):
+    found = unqualified_relations(f"SELECT 1 FROM {relation} WHERE x IN (SELECT 1 FROM @st)")
+    assert found == ([] if qualified else [relation])
+
+
+@pytest.mark.parametrize(
+    ("call", "problem"),
+    [
+        (
+            "SELECT SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(SNOWFLAKE.NOTIFICATION.APPLICATION_JSON"
+            "('{}'), SNOWFLAKE.NOTIFICATION.INTEGRATION('I'))",
+            "CALL it",
+        ),
+        (
+            "CALL SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(SNOWFLAKE.NOTIFICATION.TEXT_PLAIN('x'), "
+            "SNOWFLAKE.NOTIFICATION.INTEGRATION('I'))",
+            "takes JSON",
+        ),
+        (
+            'CALL SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(\'{"application/json": "x"}\', '
+            "SNOWFLAKE.NOTIFICATION.INTEGRATION('I'))",
+            "not built by",
+        ),
+        (
+            "CALL SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(SNOWFLAKE.NOTIFICATION.APPLICATION_JSON"
+            "(:m), SNOWFLAKE.NOTIFICATION.INTEGRATION(I))",
+            "second argument",
+        ),
+        (
+            "CALL SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(SNOWFLAKE.NOTIFICATION.APPLICATION_JSON"
+            "(:m), '{\"I\": {}}')",
+            "second argument",
+        ),
+    ],
+)
+def test_a_notification_call_not_in_the_documented_form_is_caught(call, problem):
+    found = notification_call_problems(call)
+    assert any(problem in f for f in found), found
+
+
+def test_an_email_message_is_fine_where_the_integration_is_not_a_queue():
+    call = (
+        "CALL SYSTEM$SEND_SNOWFLAKE_NOTIFICATION(SNOWFLAKE.NOTIFICATION.TEXT_PLAIN('x, y'), "
+        "SNOWFLAKE.NOTIFICATION.INTEGRATION('MAIL'))"
+    )
+    assert notification_call_problems(call, queue=False) == []
+    assert notification_call_problems(call) != []
+
+
+# Bad input.
+
+
+@pytest.mark.parametrize(
+    ("change", "prop"),
+    [
+        ({"warehouse": '"DB"."WAREHOUSE_X"'}, "warehouse"),
+        ({"warehouse": '"WAREHOUSE_X"'}, "warehouse"),
+        ({"warehouse": ""}, "warehouse"),
+        ({"after_minutes": 0}, "after_minutes"),
+        ({"after_minutes": MAX_AFTER_MINUTES + 1}, "after_minutes"),
+        ({"after_minutes": "30"}, "after_minutes"),
+        ({"waiting_files": []}, "waiting_files"),
+        ({"waiting_files": STREAM}, "waiting_files"),
+        ({"integration_name": "ALERTS INTEGRATION"}, "integration_name"),
+        ({"name": "stall-alert"}, "name"),
+        ({"task": ""}, "task"),
+        ({"address": "stall alert"}, "address"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_prop(change, prop):
+    stack = TerraformStack(Testing.app(), "stack")
+    with pytest.raises(PropError) as raised:
+        StallAlert(stack, "stall", **props(**change))
+    assert [problem.prop for problem in raised.value.problems] == [prop]
+
+
+def test_a_qualified_warehouse_is_refused_with_the_reason():
+    stack = TerraformStack(Testing.app(), "stack")
+    with pytest.raises(ValueError, match="reads back the bare name"):
+        StallAlert(stack, "stall", **props(warehouse='"WAREHOUSE_X"'))
