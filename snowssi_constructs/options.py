@@ -31,6 +31,7 @@ from typing import (
 )
 
 from . import validation
+from .validation import MAX_SCHEDULE_MINUTES
 
 if TYPE_CHECKING:
     from ._flavour import snowflake
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 
 Processing = Literal["copy_stage", "consume_stream"]
 PROCESSING_MODES: Final[tuple[str, ...]] = get_args(Processing)
-# A Snowflake task schedule in minutes: at most 8 days (11,520 minutes).
-MAX_SCHEDULE_MINUTES: Final = 11_520
 
 
 class SqlContext(Protocol):
@@ -102,6 +101,7 @@ class PipelineOptions(TypedDict, total=False):
     serverless_initial_size: str
     serverless_schedule_minutes: int
     serverless_target_completion_minutes: int
+    stall_alert_minutes: int | None
 
 
 class SharedOptions(TypedDict, total=False):
@@ -199,6 +199,13 @@ class PipelineSettings(Settings):
     """On the ``current`` provider generation, the serverless task is truly triggered
     and Snowflake sizes its compute to finish a run within this many minutes
     (``target_completion_interval``); the provider's own tests round-trip 10."""
+    stall_alert_minutes: int | None = None
+    """Page when a file has waited longer than this many minutes to be processed: a
+    Snowflake alert (:class:`~snowssi_constructs.stall_alert.StallAlert`) checks the
+    pipeline's waiting files on a schedule and sends a message through the failure
+    alerts' integration (so it needs ``failure_alerts=True``). Not with
+    ``processing="copy_stage"`` and no ``sql_statement``: that task never consumes the
+    stream, so every file would wait forever. ``None`` (the default) is off."""
 
     def __post_init__(self) -> None:
         with validation.Problems(type(self).__name__) as problems:
@@ -243,6 +250,23 @@ class PipelineSettings(Settings):
                 self.serverless_target_completion_minutes,
                 minimum=1,
             )
+            problems.check(
+                validation.integer,
+                "stall_alert_minutes",
+                self.stall_alert_minutes,
+                optional=True,
+                minimum=1,
+                maximum=MAX_SCHEDULE_MINUTES,
+            )
+            never_consumed = self.processing == "copy_stage" and self.sql_statement is None
+            if self.stall_alert_minutes is not None and never_consumed:
+                problems.add(
+                    "stall_alert_minutes",
+                    "processing='copy_stage' never consumes the stream, so every file "
+                    "would wait forever and the alert page on every run: give "
+                    "processing='consume_stream' (or a sql_statement that consumes the "
+                    "stream)",
+                )
 
 
 def _text(

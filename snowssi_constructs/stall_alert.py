@@ -43,8 +43,8 @@ AlertAlertSchedule = snowflake.alert.AlertAlertSchedule
 # The provider's bound on an interval schedule: above 0 and below 1440 minutes
 # (alert_schedule.interval's description, pkg/resources/alert.go at both pinned tags).
 MAX_INTERVAL_MINUTES = 1439
-# The longest threshold: 8 days, the bound of the options' other minute schedules.
-MAX_AFTER_MINUTES = 11_520
+# The longest threshold: 8 days, the bound of the options' minute schedules.
+MAX_AFTER_MINUTES = validation.MAX_SCHEDULE_MINUTES
 
 
 def check_every_minutes(after_minutes: int) -> int:

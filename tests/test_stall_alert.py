@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from snowssi_constructs._flavour import cdktf, snowflake
+from snowssi_constructs.options import PipelineSettings
 from snowssi_constructs.stall_alert import (
     MAX_AFTER_MINUTES,
     StallAlert,
@@ -254,3 +255,30 @@ def test_a_qualified_warehouse_is_refused_with_the_reason():
     stack = TerraformStack(Testing.app(), "stack")
     with pytest.raises(ValueError, match="reads back the bare name"):
         StallAlert(stack, "stall", **props(warehouse='"WAREHOUSE_X"'))
+
+
+# The pipeline option.
+
+
+def test_the_option_is_off_by_default():
+    assert PipelineSettings.resolve({}).stall_alert_minutes is None
+
+
+@pytest.mark.parametrize("value", [0, -5, MAX_AFTER_MINUTES + 1, "30", 30.0, True])
+def test_a_bad_threshold_is_refused_naming_the_option(value):
+    with pytest.raises(PropError) as raised:
+        PipelineSettings.resolve({"stall_alert_minutes": value, "processing": "consume_stream"})
+    assert [problem.prop for problem in raised.value.problems] == ["stall_alert_minutes"]
+
+
+def test_a_stream_never_consumed_is_refused_naming_both_options():
+    with pytest.raises(ValueError) as raised:
+        PipelineSettings.resolve({"stall_alert_minutes": 30})
+    assert "stall_alert_minutes" in str(raised.value)
+    assert "processing='copy_stage'" in str(raised.value)
+
+
+def test_consuming_the_stream_or_a_custom_statement_is_accepted():
+    for layer in ({"processing": "consume_stream"}, {"sql_statement": "CALL my_procedure()"}):
+        settings = PipelineSettings.resolve({**layer, "stall_alert_minutes": 45})
+        assert settings.stall_alert_minutes == 45

@@ -51,6 +51,7 @@ from .python_types import (
     unique,
 )
 from .snowflake import (
+    MAX_SCHEDULE_MINUTES,
     SERVERLESS_TASK_SIZES,
     SYSTEM_ROLES,
     WAREHOUSE_SIZES,
@@ -66,6 +67,7 @@ __all__ = [
     "AWS_PARTITIONS",
     "BUCKET_RESERVED_PREFIXES",
     "BUCKET_RESERVED_SUFFIXES",
+    "MAX_SCHEDULE_MINUTES",
     "SERVERLESS_TASK_SIZES",
     "SYSTEM_ROLES",
     "VERSION_OPERATORS",
