@@ -101,6 +101,7 @@ class PipelineOptions(TypedDict, total=False):
     serverless_initial_size: str
     serverless_schedule_minutes: int
     serverless_target_completion_minutes: int
+    suspend_task_after_num_failures: int | None
     stall_alert_minutes: int | None
 
 
@@ -199,6 +200,13 @@ class PipelineSettings(Settings):
     """On the ``current`` provider generation, the serverless task is truly triggered
     and Snowflake sizes its compute to finish a run within this many minutes
     (``target_completion_interval``); the provider's own tests round-trip 10."""
+    suspend_task_after_num_failures: int | None = None
+    """After this many consecutive failed runs Snowflake suspends the pipeline's tasks
+    (``SUSPEND_TASK_AFTER_NUM_FAILURES``); 0 never suspends them. ``None`` leaves the
+    parameter unset: the task inherits the account's, database's or schema's value,
+    10 unless someone changed it (Snowflake's default since behaviour change 2023_08;
+    the provider's description still says 0). A suspended task is reported as
+    ``started = false``, so the next ``terraform apply`` resumes it."""
     stall_alert_minutes: int | None = None
     """Page when a file has waited longer than this many minutes to be processed: a
     Snowflake alert (:class:`~snowssi_constructs.stall_alert.StallAlert`) checks the
@@ -249,6 +257,13 @@ class PipelineSettings(Settings):
                 "serverless_target_completion_minutes",
                 self.serverless_target_completion_minutes,
                 minimum=1,
+            )
+            problems.check(
+                validation.integer,
+                "suspend_task_after_num_failures",
+                self.suspend_task_after_num_failures,
+                optional=True,
+                minimum=0,
             )
             problems.check(
                 validation.integer,
@@ -311,6 +326,12 @@ HARDENED: Final = Hardening(
         "noncurrent_version_expiration_days": 30,
         "abort_incomplete_multipart_upload_days": 7,
         "outbound_baseline_access": True,
+        # Snowflake's own default, set on the task: a SUSPEND_TASK_AFTER_NUM_FAILURES
+        # set on the account, database or schema no longer changes it. Not 0: the
+        # pending stream keeps a failing consume_stream task's condition true, so a
+        # task that never suspends would run (and keep its warehouse up) until fixed;
+        # a suspended one loses no file, the record keeps them until it is resumed.
+        "suspend_task_after_num_failures": 10,
     },
     shared={
         "kms_key_policy": True,

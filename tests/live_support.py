@@ -658,17 +658,17 @@ EXPLAINED_UPGRADE_UPDATES = {
         "the importer does not read `encryption`, reads a `file_format` and "
         "`use_privatelink_endpoint = false` the configuration does not set: ALTER STAGE"
     ),
-    "snowflake_storage_integration_aws": (
-        "the importer reads `use_privatelink_endpoint = false`, the configuration leaves it "
-        "at `default`: ALTER STORAGE INTEGRATION"
-    ),
 }
+# The integration is not among them: it declares `use_privatelink_endpoint = "false"`,
+# what its importer writes, so its import plans no change and its describe_output, read
+# by the access role's trust policy, stays known (an update would recompute it and
+# update the role).
 
 
 def upgrade_problems(plan: Mapping[str, Any]) -> list[str]:
     """The resource changes of an upgrade plan (``terraform show -json``) other than
     no-ops, data reads, the forgetting of a legacy stage or integration, and the import
-    of an object of an adopting type (as is, or updated in place as explained above).
+    of an object of an adopting type (as is, or updated in place where explained above).
     Anything created or destroyed is a problem."""
     problems = []
     for change in plan.get("resource_changes", []):
@@ -682,8 +682,10 @@ def upgrade_problems(plan: Mapping[str, Any]) -> list[str]:
             continue
         if actions == ["forget"] and resource_type in ADOPTED_BY:
             continue
-        adopting = resource_type in EXPLAINED_UPGRADE_UPDATES
-        if importing and adopting and actions in (["no-op"], ["update"]):
+        adopting = resource_type in ADOPTED_BY.values()
+        if importing and adopting and actions == ["no-op"]:
+            continue
+        if importing and actions == ["update"] and resource_type in EXPLAINED_UPGRADE_UPDATES:
             continue
         note = " (importing)" if importing else ""
         problems.append(f"{address}{note}: {'/'.join(actions)}")

@@ -44,6 +44,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "variables",
         "preview_features",
         "privileges",
+        "processed_files",
         "_addresses",
         "_current_types",
         "_lazy",

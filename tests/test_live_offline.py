@@ -907,6 +907,12 @@ def test_an_upgrade_plan_passes_only_imports_forgets_and_no_ops():
             change("snowflake_database.database", "delete"),
             change("snowflake_stream_on_directory_table.inbound_stream", "forget"),
             change("snowflake_task.task", "update", importing=True),
+            # the integration's import updating it would recompute describe_output,
+            # and the access role's trust policy with it
+            change(
+                "snowflake_storage_integration_aws.storage_integration", "update", importing=True
+            ),
+            change("aws_iam_role.snowflake_access_role", "update"),
         ]
     }
     assert upgrade_problems(plan) == [
@@ -914,6 +920,8 @@ def test_an_upgrade_plan_passes_only_imports_forgets_and_no_ops():
         "snowflake_database.database: delete",
         "snowflake_stream_on_directory_table.inbound_stream: forget",
         "snowflake_task.task (importing): update",
+        "snowflake_storage_integration_aws.storage_integration (importing): update",
+        "aws_iam_role.snowflake_access_role: update",
     ]
 
 

@@ -224,7 +224,7 @@ def test_a_look_ahead_pattern_is_caught(stacks):
 
 def test_a_stack_pinning_2_20_0_is_checked_by_these_facts(stacks):
     # The package's check picks the fact set by the pinned version.
-    document = stacks["option:current"]
+    document = mutated(stacks, "option:current")
     assert violations(document) == facts_2_20.violations(document) == []
     document["resource"]["snowflake_stage"] = {"s": {"name": "S"}}
     assert violations(document) == facts_2_20.violations(document) != []
@@ -234,3 +234,65 @@ def test_a_legacy_stack_is_caught_as_another_version(default_document):
     assert facts_2_20.violations(default_document)[0] == (
         "snowflake provider 2.10.1: these facts are about 2.20.0"
     )
+
+
+# The upgrade plan changes nothing outside the adopted types (issue 25, item 1): each
+# attribute of the integration's CustomizeDiff declared otherwise than the import
+# leaves it would recompute describe_output, which the access role's trust reads.
+INTEGRATION = "snowflake_storage_integration_aws.storage_integration"
+RECOMPUTING = {
+    "enabled": False,
+    "storage_allowed_locations": None,
+    "storage_blocked_locations": ["s3://elsewhere/"],
+    "comment": "adopted",
+    "use_privatelink_endpoint": "default",
+    "storage_aws_role_arn": None,
+    "storage_aws_external_id": "chosen-up-front",
+    "storage_aws_object_acl": "bucket-owner-full-control",
+}
+
+
+def test_the_fact_names_every_attribute_of_the_customize_diff():
+    from snowssi_constructs.testing.recompute_facts import ADOPTED_STATE
+
+    assert set(ADOPTED_STATE) == set(RECOMPUTING)
+
+
+@pytest.mark.parametrize("attribute", sorted(RECOMPUTING))
+def test_an_adopted_integration_declared_otherwise_than_imported_is_caught(stacks, attribute):
+    document = mutated(stacks, "option:current_upgrade")
+    body = document["resource"]["snowflake_storage_integration_aws"]["storage_integration"]
+    if RECOMPUTING[attribute] is None:
+        del body[attribute]
+    else:
+        body[attribute] = RECOMPUTING[attribute]
+    assert [v.split(" ")[0] for v in violations(document)] == [f"{INTEGRATION}.{attribute}"]
+
+
+def test_every_current_integration_declares_what_the_importer_writes(stacks):
+    # Not only on the adopting run: an imported state keeps "false" after the import
+    # block is gone.
+    document = mutated(stacks, "option:current")
+    body = document["resource"]["snowflake_storage_integration_aws"]["storage_integration"]
+    assert body["use_privatelink_endpoint"] == "false"
+    del body["use_privatelink_endpoint"]
+    assert [v.split(" ")[0] for v in violations(document)] == [
+        f"{INTEGRATION}.use_privatelink_endpoint"
+    ]
+    # Outside the upgrade, a comment recomputes nothing the importer decided.
+    body["use_privatelink_endpoint"] = "false"
+    body["comment"] = "fresh"
+    assert violations(document) == []
+
+
+def test_an_integration_nothing_reads_may_differ(stacks):
+    document = mutated(stacks, "option:current_upgrade")
+    body = document["resource"]["snowflake_storage_integration_aws"]["storage_integration"]
+    body["comment"] = "adopted"
+    for by_name in document["resource"].values():
+        for name, other in list(by_name.items()):
+            if other is not body and f"{INTEGRATION}.describe_output" in json.dumps(other):
+                by_name[name] = json.loads(
+                    json.dumps(other).replace(f"{INTEGRATION}.describe_output", "var.x")
+                )
+    assert [v for v in violations(document) if INTEGRATION in v.split(" ")[0]] == []

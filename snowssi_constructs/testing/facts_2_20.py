@@ -23,6 +23,7 @@ from ..snowflake_regex import unsupported_constructs
 from .alert_facts import alert_pattern_violations, alert_violations
 from .fact import Fact
 from .integration_facts import grant_ownership_violations, notification_violations
+from .recompute_facts import recompute_violations
 from .task_sql import task_patterns, without_expressions
 
 PROVIDER_VERSION = "2.20.0"
@@ -229,6 +230,7 @@ def violations(document: Mapping[str, Any]) -> list[str]:
         found.append(f"{feature} enabled but nothing needs it: {LEGACY_FEATURES_WHILE_FORGETTING}")
     found += _reference_violations(json.dumps(document))
     found += _upgrade_violations(document)
+    found += recompute_violations(document)
     return found
 
 
