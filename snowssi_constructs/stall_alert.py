@@ -36,6 +36,7 @@ from constructs import Construct
 from . import validation
 from ._addresses import pin
 from ._flavour import snowflake
+from .processed_files import COPIED, sql_literal
 
 Alert = snowflake.alert.Alert
 AlertAlertSchedule = snowflake.alert.AlertAlertSchedule
@@ -90,6 +91,13 @@ def stream_waiting_files(stream: str, file_pattern: str | None = None) -> Waitin
     if file_pattern:
         where += f" AND RLIKE(RELATIVE_PATH, '{sql_literal(file_pattern)}')"
     return WaitingFiles(relation=stream, where=where)
+
+
+def record_waiting_files(table: str) -> WaitingFiles:
+    """The files the processed-files record (``processing="consume_stream"``) holds
+    as recorded but not yet copied: a failed copy waits there, after the stream was
+    consumed. They wait since they landed (``LAST_MODIFIED``), like the stream's."""
+    return WaitingFiles(relation=table, where=f"NOT {COPIED}")
 
 
 class StallAlert(Construct):
@@ -252,9 +260,3 @@ class StallAlert(Construct):
                 "END",
             ]
         )
-
-
-def sql_literal(value: str) -> str:
-    """``value`` inside a single-quoted SQL string literal: backslashes and quotes
-    escaped."""
-    return value.replace("\\", "\\\\").replace("'", "\\'")

@@ -17,6 +17,7 @@ from snowssi_constructs.stall_alert import (
     StallAlert,
     WaitingFiles,
     check_every_minutes,
+    record_waiting_files,
     stream_waiting_files,
 )
 from snowssi_constructs.testing.task_sql import (
@@ -97,16 +98,22 @@ def test_without_a_pattern_every_added_file_counts():
     assert "RLIKE" not in condition and "METADATA$ACTION = 'INSERT'" in condition
 
 
-def test_each_place_files_wait_is_read(alert):
-    record = WaitingFiles(
-        relation='"DB"."SC"."RECORD_X"', where="COPIED_AT IS NULL", since_column="RECORDED_AT"
-    )
+def test_the_stream_and_the_record_s_uncopied_files_are_both_read():
+    # processing="consume_stream" records the stream's files, then copies them: a file
+    # whose copy failed waits in the record, the stream already consumed.
+    record = record_waiting_files('"DB"."SC"."PROCESSED_FILES_X"')
     both = synth_alert(waiting_files=[stream_waiting_files(STREAM), record])
     for sql in (both["condition"], both["action"]):
-        assert f"FROM {STREAM}" in sql
-        record_rows = 'FROM "DB"."SC"."RECORD_X" WHERE COPIED_AT IS NULL'
-        assert f"RECORDED_AT AS WAITING_SINCE {record_rows}" in sql
+        assert f"FROM {STREAM} WHERE METADATA$ACTION = 'INSERT'" in sql
+        uncopied = 'FROM "DB"."SC"."PROCESSED_FILES_X" WHERE NOT COPIED'
+        assert f"LAST_MODIFIED AS WAITING_SINCE {uncopied}" in sql
         assert " UNION ALL " in sql
+        assert quoting_problems(sql) == [] and unqualified_relations(sql) == []
+
+
+def test_waiting_files_name_their_path_and_waiting_start_columns():
+    custom = WaitingFiles(relation="DB.SC.T", where="X", path_column="P", since_column="S")
+    assert custom.select() == "SELECT P AS FILE_PATH, S AS WAITING_SINCE FROM DB.SC.T WHERE X"
 
 
 def test_the_action_requeries_and_sends_one_json_message_through_the_integration(alert):
