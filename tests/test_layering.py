@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "iam_role",
         "kms_key",
         "failure_alerts",
+        "stall_alert",
     ),
     (
         "naming",
