@@ -16,6 +16,9 @@ stage_name  # ExternalStage
 raise_if_any  # validation.Problems without `with`
 random  # ProviderVersions field, read by name in pin_versions
 transfers  # SnowSSIBootstrap: the grant_ownership resources of a transfer
+ACCOUNT_PRIVILEGES  # bootstrap: the account privileges it grants without options
+refresh_task  # SnowSSIPipeline: the optional resources, for users to extend
+lifecycle_configuration  # EncryptedBucket
 # privileges: the documented privileges as data, read by tests/test_bootstrap.py
 privilege
 on

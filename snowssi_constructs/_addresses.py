@@ -9,7 +9,8 @@ resource of each type.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Mapping
+from typing import Final, Literal, TypeVar
 
 from constructs import IConstruct
 
@@ -21,6 +22,27 @@ TerraformStack = cdktf.TerraformStack
 
 _Element = TypeVar("_Element", bound=TerraformElement)
 
+ModuleKind = Literal["bucket", "stage"]
+# Where the HCL module declares the resources a construct takes over, inside each call of
+# its S3 module (``inbound_bucket``, ``outbound_bucket``) and of its stage module
+# (``inbound_stage``, ``outbound_stage``): ``module.<call>.<address>``. The one record
+# of the module's addresses; the ``moved`` and ``removed`` blocks are built from it.
+MODULE_ADDRESSES: Final[dict[ModuleKind, dict[str, str]]] = {
+    "bucket": {
+        "bucket": "aws_s3_bucket.bucket",
+        "encryption": (
+            "aws_s3_bucket_server_side_encryption_configuration.encryption_configuration"
+        ),
+        "public_access_block": "aws_s3_bucket_public_access_block.public_access_block",
+        "ownership_controls": "aws_s3_bucket_ownership_controls.ownership_controls",
+        "versioning": "aws_s3_bucket_versioning.versioning",
+    },
+    "stage": {
+        "propagation_wait": "time_sleep.wait_30s_for_iam_propagation",
+        "stage": "snowflake_stage.stage",
+    },
+}
+
 
 def pin(element: _Element, name: str) -> _Element:
     """Give ``element`` the address name ``name`` instead of a hashed logical id.
@@ -30,6 +52,27 @@ def pin(element: _Element, name: str) -> _Element:
     """
     element.override_logical_id(name)
     return element
+
+
+def module_address(kind: ModuleKind, part: str, module_call: str) -> str:
+    """Where the HCL module's call ``module_call`` declares ``part`` of a ``kind``."""
+    return f"module.{module_call}.{MODULE_ADDRESSES[kind][part]}"
+
+
+def take_over(
+    parts: Mapping[str, TerraformResource],
+    name: str,
+    *,
+    kind: ModuleKind,
+    module_call: str | None,
+) -> None:
+    """Pin every resource of ``parts`` (keyed by its part of a ``kind``) at the address
+    name ``name`` and, with ``module_call``, move each from where that call of the HCL
+    module declares it, in the order of ``parts``."""
+    for part, resource in parts.items():
+        pin(resource, name)
+        if module_call:
+            move_from(resource, module_address(kind, part, module_call))
 
 
 def _stack_blocks(stack: TerraformStack, block: str) -> list[dict[str, object]]:

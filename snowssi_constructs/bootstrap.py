@@ -30,7 +30,9 @@ from . import validation
 from ._addresses import pin
 from ._flavour import cdktf, snowflake
 from ._lazy import lazy_list
+from .naming import PipelinePrefix
 from .preview_features import preview_features
+from .privileges import account_privileges
 from .providers import REQUIRED_VERSION, ProviderVersions, pin_versions
 from .variables import DEFAULT_ROLE
 
@@ -49,18 +51,10 @@ GrantPrivilegesToAccountRole = (
 SnowflakeProvider = snowflake.provider.SnowflakeProvider
 
 DEFAULT_PIPELINE_ROLE = "SNOWSSI_DEPLOYER"
-# The account privileges of the pipeline's role (see privileges.REQUIRED_PRIVILEGES):
-# CREATE DATABASE / WAREHOUSE for the stack's database and warehouse, CREATE
-# INTEGRATION for the storage and notification integrations, EXECUTE TASK to resume
-# (start) the tasks. Sorted, as the provider stores them.
-ACCOUNT_PRIVILEGES: tuple[str, ...] = (
-    "CREATE DATABASE",
-    "CREATE INTEGRATION",
-    "CREATE WAREHOUSE",
-    "EXECUTE TASK",
-)
-# Only for serverless tasks (serverless_task=True).
-SERVERLESS_PRIVILEGE = "EXECUTE MANAGED TASK"
+# The account privileges of the pipeline's role, from the privilege data: CREATE
+# DATABASE / WAREHOUSE for the stack's database and warehouse, CREATE INTEGRATION for
+# the storage and notification integrations, EXECUTE TASK to resume (start) the tasks.
+ACCOUNT_PRIVILEGES: tuple[str, ...] = account_privileges()
 
 
 @dataclass(frozen=True)
@@ -106,7 +100,7 @@ class ExistingDeployment:
         if self.failure_alerts:
             yield "failure_alerts", "INTEGRATION", f'"{self.name("ALERTS_INTEGRATION_")}"'
         for pipeline in self.pipelines:
-            prefix = f"{pipeline}_" if pipeline else ""
+            prefix = PipelinePrefix(pipeline)
             kinds = [("STAGE", "inbound_stage"), ("STAGE", "outbound_stage")]
             kinds += [("STREAM", "stream"), ("TASK", "task")]
             if self.processed_files:
@@ -114,8 +108,8 @@ class ExistingDeployment:
             if self.refresh_tasks:
                 kinds.append(("TASK", "refresh_task"))
             for object_type, kind in kinds:
-                name = self.name(f"{prefix}{kind}_".upper())
-                yield f"{prefix}{kind}", object_type, f'"{database}"."{schema}"."{name}"'
+                name = self.name(f"{prefix.snowflake}{kind.upper()}_")
+                yield f"{prefix.address}{kind}", object_type, f'"{database}"."{schema}"."{name}"'
 
 
 class SnowSSIBootstrap(TerraformStack):
@@ -176,13 +170,13 @@ class SnowSSIBootstrap(TerraformStack):
             self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
         )
         pin(self.role, "pipeline_role")
-        privileges = [*ACCOUNT_PRIVILEGES, *([SERVERLESS_PRIVILEGE] if serverless_task else [])]
+        options = {"serverless_task": serverless_task}
         self.account_grant = GrantPrivilegesToAccountRole(
             self,
             "account_privileges",
             account_role_name=self.role.name,
             on_account=True,
-            privileges=sorted(privileges),
+            privileges=list(account_privileges(options=[o for o, on in options.items() if on])),
         )
         pin(self.account_grant, "pipeline_role_account")
         for user in grant_to_users:

@@ -4,25 +4,23 @@ generation: ``snowflake_stage_external_s3`` (stable since provider 2.18.0)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from constructs import Construct
 
 from . import validation
-from ._addresses import forget, import_existing, move_from, pin
+from ._addresses import forget, import_existing, module_address, pin, take_over
 from ._attributes import resource_attribute
 from ._current_types import snowflake_resource
 from ._flavour import cdktf
+from .generations import CURRENT, LEGACY
 from .stage import check_stage_props, propagation_wait, stage_name_of
 
 ITerraformDependable = cdktf.ITerraformDependable
 
-STAGE_TYPE = "snowflake_stage_external_s3"
-# The legacy construct's type and the HCL module's address of the same stage.
-LEGACY_STAGE_TYPE = "snowflake_stage"
-_MODULE_ADDRESSES = {
-    "propagation_wait": "time_sleep.wait_30s_for_iam_propagation",
-    "stage": "snowflake_stage.stage",
-}
+STAGE_TYPE = CURRENT.stage_type
+# The legacy construct's type, whose addresses the upgrade forgets.
+LEGACY_STAGE_TYPE = LEGACY.stage_type
 
 
 class ExternalS3Stage(Construct):
@@ -51,6 +49,9 @@ class ExternalS3Stage(Construct):
         the provider's importer) and a ``removed`` block, keeping the object, for each
         address a legacy stage of this construct can have in the state.
     """
+
+    TYPE: ClassVar[str] = STAGE_TYPE
+    """The Terraform type of the stage it declares."""
 
     def __init__(
         self,
@@ -109,16 +110,18 @@ class ExternalS3Stage(Construct):
             ),
             id,
         )
-        if moved_from_module:
-            move_from(
-                self.propagation_wait,
-                f"module.{moved_from_module}.{_MODULE_ADDRESSES['propagation_wait']}",
-            )
+        # The module's stage is of the legacy type: only its wait can move.
+        take_over(
+            {"propagation_wait": self.propagation_wait},
+            id,
+            kind="stage",
+            module_call=moved_from_module,
+        )
         if adopt_legacy:
             import_existing(self.stage, f'"{database}"."{schema}"."{stage_name}"')
             forget(self, f"{LEGACY_STAGE_TYPE}.{id}")
             if moved_from_module:
-                forget(self, f"module.{moved_from_module}.{_MODULE_ADDRESSES['stage']}")
+                forget(self, module_address("stage", "stage", moved_from_module))
 
     fully_qualified_name = resource_attribute("stage.fully_qualified_name")
     """``"DB"."SCHEMA"."STAGE"``, as the provider computes it."""

@@ -29,12 +29,21 @@ SNOWFLAKE_PROVIDERS: Final[tuple[str, ...]] = get_args(SnowflakeProvider)
 LEGACY_TYPE_FEATURES: Final[tuple[str, ...]] = MODULE_FEATURES
 
 
+# How a serverless task that only has a WHEN gets started on a generation: provider
+# 2.10.1 cannot set TARGET_COMPLETION_INTERVAL, which Snowflake needs for that, so the
+# task also runs on a schedule; from 2.12.0 the task sets the interval and has no schedule.
+ServerlessStart = Literal["schedule", "target_completion_interval"]
+
+
 @dataclass(frozen=True)
 class Generation:
-    """What one provider generation pins and declares."""
+    """What one provider generation pins and declares: every difference between the
+    generations is a field here, and the constructs read the fields instead of asking
+    which generation they are on."""
 
     name: SnowflakeProvider
-    # The exact snowflake provider version written into required_providers.
+    # The exact snowflake provider version written into required_providers; also the key
+    # of the generation's provider facts (snowssi_constructs.testing).
     snowflake_version: str
     # The default Terraform version constraint.
     required_version: str
@@ -43,11 +52,29 @@ class Generation:
     # The preview features enabled whatever the stack declares, first and in order.
     always_enabled: tuple[str, ...]
     gated: GatedTypes
+    # The Terraform types of the external stages and of the storage integration.
+    stage_type: str
+    integration_type: str
+    serverless_start: ServerlessStart
+    # Whether a stack of this generation can adopt a legacy deployment's objects
+    # (``upgrade_from_legacy``).
+    adopts_legacy: bool
 
-    @property
-    def is_current(self) -> bool:
-        """Whether this is the current generation (stable stage and integration types)."""
-        return self.name == "current"
+    def terraform_range(self, *, locking: bool) -> str:
+        """The default Terraform version constraint; ``locking``: with an S3 backend
+        that uses Terraform's lock file."""
+        return self.required_version_with_lockfile if locking else self.required_version
+
+    def serverless_trigger(
+        self, *, schedule_minutes: int, target_completion_minutes: int
+    ) -> tuple[int | None, int | None]:
+        """What starts a serverless triggered task on this generation, as (schedule in
+        minutes, target completion interval in minutes): exactly one is set."""
+        by_start: dict[ServerlessStart, tuple[int | None, int | None]] = {
+            "schedule": (schedule_minutes, None),
+            "target_completion_interval": (None, target_completion_minutes),
+        }
+        return by_start[self.serverless_start]
 
 
 LEGACY: Final = Generation(
@@ -57,6 +84,10 @@ LEGACY: Final = Generation(
     required_version_with_lockfile="1.14.0",
     always_enabled=MODULE_FEATURES,
     gated=GATED_2_10,
+    stage_type="snowflake_stage",
+    integration_type="snowflake_storage_integration",
+    serverless_start="schedule",
+    adopts_legacy=False,
 )
 CURRENT: Final = Generation(
     name="current",
@@ -65,5 +96,9 @@ CURRENT: Final = Generation(
     required_version_with_lockfile=">= 1.10.0, < 2.0.0",
     always_enabled=(),
     gated=GATED_2_20,
+    stage_type="snowflake_stage_external_s3",
+    integration_type="snowflake_storage_integration_aws",
+    serverless_start="target_completion_interval",
+    adopts_legacy=True,
 )
 GENERATIONS: Final[dict[str, Generation]] = {"legacy": LEGACY, "current": CURRENT}

@@ -52,3 +52,26 @@ class Naming:
         if is_token(self.suffix):
             return None
         return f"{prefix}{self.suffix.replace('_', '-')}".lower()
+
+
+@dataclass(frozen=True)
+class PipelinePrefix:
+    """What a pipeline's name puts before its names and addresses; nothing for the
+    original's single pipeline (``name=None``), so it keeps the module's names."""
+
+    name: str | None
+
+    @property
+    def address(self) -> str:
+        """Before address names and output names: ``orders_``."""
+        return f"{self.name}_" if self.name else ""
+
+    @property
+    def snowflake(self) -> str:
+        """Before Snowflake name prefixes: ``ORDERS_``."""
+        return f"{self.name.upper()}_" if self.name else ""
+
+    @property
+    def aws(self) -> str:
+        """Before AWS name prefixes: ``orders-`` (``_`` becomes ``-``)."""
+        return f"{self.name.replace('_', '-')}-" if self.name else ""

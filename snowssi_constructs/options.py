@@ -294,10 +294,8 @@ def _text(
 
 @dataclass(frozen=True, kw_only=True)
 class SharedSettings(Settings):
-    """The resolved settings of the resources every pipeline of a stack shares.
-
-    The stack checks each where the user gives it (they are its props).
-    """
+    """The resolved settings of the resources every pipeline of a stack shares; checked
+    when created, each error naming its setting (the stack's prop of the same name)."""
 
     kms_key_policy: bool = False
     """Attach a key policy and an alias to the KMS key."""
@@ -307,6 +305,31 @@ class SharedSettings(Settings):
     """Seconds of inactivity before the warehouse suspends."""
     warehouse_auto_resume: bool | None = None
     """Whether the warehouse resumes when a statement needs it."""
+
+    def __post_init__(self) -> None:
+        with validation.Problems(type(self).__name__) as problems:
+            problems.check(validation.boolean, "kms_key_policy", self.kms_key_policy)
+            problems.check(
+                validation.integer,
+                "kms_deletion_window_days",
+                self.kms_deletion_window_days,
+                optional=True,
+                minimum=7,
+                maximum=30,
+            )
+            problems.check(
+                validation.integer,
+                "warehouse_auto_suspend",
+                self.warehouse_auto_suspend,
+                optional=True,
+                minimum=0,
+            )
+            problems.check(
+                validation.boolean,
+                "warehouse_auto_resume",
+                self.warehouse_auto_resume,
+                optional=True,
+            )
 
 
 @dataclass(frozen=True)

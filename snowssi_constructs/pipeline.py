@@ -6,7 +6,6 @@ come in as props, so one stack can hold several pipelines.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Unpack
 
 from constructs import Construct
@@ -18,8 +17,9 @@ from ._flavour import snowflake
 from .external_s3_stage import ExternalS3Stage
 from .generations import LEGACY, Generation
 from .iam_role import SnowflakeAccessRole
-from .naming import Naming
+from .naming import Naming, PipelinePrefix
 from .options import PipelineOptions, PipelineSettings, Processing, SqlContext, SqlStatement
+from .pipeline_props import check_generation_props, check_pipeline_props, resolve_settings
 from .s3_bucket import EncryptedBucket
 from .stage import ExternalStage
 from .storage_integration import S3StorageIntegration
@@ -39,7 +39,6 @@ __all__ = [
     "SqlStatement",
 ]
 
-_PIPELINE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 # Directory-table columns copied into the processed-files table.
 DIRECTORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("RELATIVE_PATH", "VARCHAR"),
@@ -130,93 +129,117 @@ class SnowSSIPipeline(Construct):
                 problems, generation=generation, integration=integration, adopt_legacy=adopt_legacy
             )
             problems.check(validation.string, "error_integration", error_integration, optional=True)
-            if settings is None:
-                # Last in the block: a bad option joins the problems above.
-                settings = PipelineSettings.resolve(options)
-            else:
-                problems.check(validation.instance_of, "settings", settings, PipelineSettings)
-                if options:
-                    problems.add("settings", "give either settings or option keywords, not both")
+            # Last in the block: a bad option joins the problems above.
+            settings = resolve_settings(problems, settings, options)
 
         self.pipeline_name = name
         self.settings = settings
         self.generation = generation
+        self._naming = naming
+        self._prefix = PipelinePrefix(name)
+        self._database = database
+        self._schema = schema
         self._warehouse = warehouse
-        address = _Addresses(name)
-        sf_prefix = f"{name.upper()}_" if name else ""
-        aws_prefix = f"{name.replace('_', '-')}-" if name else ""
-        for prefix in ("inbound-bucket-", "outbound-bucket-"):
-            literal = naming.literal_aws(aws_prefix + prefix)
+        self._kms_key_id = kms_key_id
+        self._integration = integration
+        self._access_role = access_role
+        self._error_integration = error_integration
+        self._adopt_legacy = adopt_legacy
+        self._check_bucket_names()
+
+        self.inbound_bucket = self._bucket("inbound", settings.notification_channel_arn)
+        self.outbound_bucket = self._bucket("outbound")
+        self._grant_bucket_access()
+        self.inbound_stage = self._stage("inbound", self.inbound_bucket.s3_url)
+        self.outbound_stage = self._stage("outbound", self.outbound_bucket.s3_url)
+        self.stream = self._stream()
+        self.processed_files = self._processed_files_table()
+        self.task = self._task(self._statement())
+        self.refresh_task = self._refresh_task()
+
+    def _address(self, base: str) -> str:
+        return f"{self._prefix.address}{base}"
+
+    def _check_bucket_names(self) -> None:
+        # A literal suffix gives literal bucket names, which S3's rules can check now.
+        for side in ("inbound-bucket-", "outbound-bucket-"):
+            literal = self._naming.literal_aws(self._prefix.aws + side)
             if literal is not None:
                 validation.bucket_name("name_suffix", literal)
 
-        def bucket(side: str, notification_channel_arn: str | None = None) -> EncryptedBucket:
-            return EncryptedBucket(
+    def _bucket(self, side: str, notification_channel_arn: str | None = None) -> EncryptedBucket:
+        settings = self.settings
+        return EncryptedBucket(
+            self,
+            self._address(f"{side}_bucket"),
+            bucket_name=self._naming.aws(f"{self._prefix.aws}{side}-bucket-"),
+            kms_key_id=self._kms_key_id,
+            force_destroy=settings.force_destroy,
+            prevent_destroy=settings.prevent_destroy,
+            noncurrent_version_expiration_days=settings.noncurrent_version_expiration_days,
+            abort_incomplete_multipart_upload_days=settings.abort_incomplete_multipart_upload_days,
+            notification_channel_arn=notification_channel_arn,
+            moved_from_module=None if self.pipeline_name else f"{side}_bucket",
+        )
+
+    def _grant_bucket_access(self) -> None:
+        self._integration.allow(self.inbound_bucket)
+        self._integration.allow(self.outbound_bucket)
+        self._access_role.grant_read(self.inbound_bucket)
+        self._access_role.grant_write(
+            self.outbound_bucket, baseline=self.settings.outbound_baseline_access
+        )
+
+    def _stage(self, side: str, url: str) -> ExternalStage | ExternalS3Stage:
+        common: dict[str, Any] = {
+            "name": self._naming.snowflake(f"{self._prefix.snowflake}{side.upper()}_STAGE_"),
+            "url": url,
+            "database": self._database,
+            "schema": self._schema,
+            "storage_integration": self._integration.integration_name,
+            "wait_after": [self._access_role.policy],
+            "moved_from_module": None if self.pipeline_name else f"{side}_stage",
+        }
+        address = self._address(f"{side}_stage")
+        # The generation names the stage type; the two constructs take different props.
+        if self.generation.stage_type == ExternalS3Stage.TYPE:
+            return ExternalS3Stage(
                 self,
-                address(f"{side}_bucket"),
-                bucket_name=naming.aws(f"{aws_prefix}{side}-bucket-"),
-                kms_key_id=kms_key_id,
-                force_destroy=settings.force_destroy,
-                prevent_destroy=settings.prevent_destroy,
-                noncurrent_version_expiration_days=settings.noncurrent_version_expiration_days,
-                abort_incomplete_multipart_upload_days=settings.abort_incomplete_multipart_upload_days,
-                notification_channel_arn=notification_channel_arn,
-                moved_from_module=None if name else f"{side}_bucket",
+                address,
+                kms_key_id=self._kms_key_id,
+                adopt_legacy=self._adopt_legacy,
+                **common,
             )
+        return ExternalStage(self, address, **common)
 
-        self.inbound_bucket = bucket("inbound", settings.notification_channel_arn)
-        self.outbound_bucket = bucket("outbound")
-        integration.allow(self.inbound_bucket)
-        integration.allow(self.outbound_bucket)
-        access_role.grant_read(self.inbound_bucket)
-        access_role.grant_write(self.outbound_bucket, baseline=settings.outbound_baseline_access)
-
-        def stage(side: str, url: str) -> ExternalStage | ExternalS3Stage:
-            common: dict[str, Any] = {
-                "name": naming.snowflake(f"{sf_prefix}{side.upper()}_STAGE_"),
-                "url": url,
-                "database": database,
-                "schema": schema,
-                "storage_integration": integration.integration_name,
-                "wait_after": [access_role.policy],
-                "moved_from_module": None if name else f"{side}_stage",
-            }
-            if generation.is_current:
-                return ExternalS3Stage(
-                    self,
-                    address(f"{side}_stage"),
-                    kms_key_id=kms_key_id,
-                    adopt_legacy=adopt_legacy,
-                    **common,
-                )
-            return ExternalStage(self, address(f"{side}_stage"), **common)
-
-        self.inbound_stage = stage("inbound", self.inbound_bucket.s3_url)
-        self.outbound_stage = stage("outbound", self.outbound_bucket.s3_url)
-        self.stream = StreamOnDirectoryTable(
+    def _stream(self) -> StreamOnDirectoryTable:
+        stream = StreamOnDirectoryTable(
             self,
             "stream",
-            name=naming.snowflake(f"{sf_prefix}STREAM_"),
-            database=database,
-            schema=schema,
+            name=self._naming.snowflake(f"{self._prefix.snowflake}STREAM_"),
+            database=self._database,
+            schema=self._schema,
             stage=self.inbound_stage.fully_qualified_name,
         )
-        pin(self.stream, address("inbound_stream"))
+        return pin(stream, self._address("inbound_stream"))
 
-        self.processed_files: Table | None = None
-        sql_statement = settings.sql_statement
-        if sql_statement is None and settings.processing == "consume_stream":
-            self.processed_files = Table(
-                self,
-                "processed_files",
-                name=naming.snowflake(f"{sf_prefix}PROCESSED_FILES_"),
-                database=database,
-                schema=schema,
-                column=[TableColumn(name=col, type=kind) for col, kind in DIRECTORY_COLUMNS],
-                comment="Files copied by the SnowSSI task; inserting into it consumes the stream.",
-            )
-            pin(self.processed_files, address("processed_files"))
+    def _processed_files_table(self) -> Table | None:
+        settings = self.settings
+        if settings.sql_statement is not None or settings.processing != "consume_stream":
+            return None
+        table = Table(
+            self,
+            "processed_files",
+            name=self._naming.snowflake(f"{self._prefix.snowflake}PROCESSED_FILES_"),
+            database=self._database,
+            schema=self._schema,
+            column=[TableColumn(name=col, type=kind) for col, kind in DIRECTORY_COLUMNS],
+            comment="Files copied by the SnowSSI task; inserting into it consumes the stream.",
+        )
+        return pin(table, self._address("processed_files"))
 
+    def _statement(self) -> str:
+        sql_statement = self.settings.sql_statement
         if callable(sql_statement):
             statement = sql_statement(self)
         elif sql_statement is not None:
@@ -226,42 +249,47 @@ class SnowSSIPipeline(Construct):
         else:
             statement = self.copy_stage_sql()
         validation.require("sql_statement", statement)
+        return statement
 
-        self.task = triggered_task(
+    def _task(self, statement: str) -> Task:
+        schedule_minutes, target_completion_minutes = self._serverless_trigger()
+        task = triggered_task(
             self,
             "task",
-            target_completion_minutes=self._target_completion_minutes(),
-            database=database,
-            schema=schema,
-            name=naming.snowflake(f"{sf_prefix}TASK_"),
+            target_completion_minutes=target_completion_minutes,
+            database=self._database,
+            schema=self._schema,
+            name=self._naming.snowflake(f"{self._prefix.snowflake}TASK_"),
             when=f"SYSTEM$STREAM_HAS_DATA('{self.stream.name}')",
             sql_statement=statement,
             started=True,
             depends_on=[self.stream],
-            schedule=self._serverless_schedule(),
+            schedule=None if schedule_minutes is None else TaskSchedule(minutes=schedule_minutes),
             warehouse=self._warehouse,
             user_task_managed_initial_warehouse_size=self._serverless_size(),
-            error_integration=error_integration,
+            error_integration=self._error_integration,
         )
-        pin(self.task, address("task"))
+        return pin(task, self._address("task"))
 
-        self.refresh_task: Task | None = None
-        refresh_schedule_minutes = settings.refresh_schedule_minutes
-        if refresh_schedule_minutes is not None and settings.notification_channel_arn is None:
-            self.refresh_task = Task(
-                self,
-                "refresh_task",
-                database=database,
-                schema=schema,
-                name=naming.snowflake(f"{sf_prefix}REFRESH_TASK_"),
-                schedule=TaskSchedule(minutes=refresh_schedule_minutes),
-                sql_statement=f"ALTER STAGE {self.inbound_stage.fully_qualified_name} REFRESH",
-                started=True,
-                warehouse=self._warehouse,
-                user_task_managed_initial_warehouse_size=self._serverless_size(),
-                error_integration=error_integration,
-            )
-            pin(self.refresh_task, address("refresh_task"))
+    def _refresh_task(self) -> Task | None:
+        minutes = self.settings.refresh_schedule_minutes
+        # A notification channel refreshes the stage on events; no schedule is needed.
+        if minutes is None or self.settings.notification_channel_arn is not None:
+            return None
+        task = Task(
+            self,
+            "refresh_task",
+            database=self._database,
+            schema=self._schema,
+            name=self._naming.snowflake(f"{self._prefix.snowflake}REFRESH_TASK_"),
+            schedule=TaskSchedule(minutes=minutes),
+            sql_statement=f"ALTER STAGE {self.inbound_stage.fully_qualified_name} REFRESH",
+            started=True,
+            warehouse=self._warehouse,
+            user_task_managed_initial_warehouse_size=self._serverless_size(),
+            error_integration=self._error_integration,
+        )
+        return pin(task, self._address("refresh_task"))
 
     def copy_stage_sql(self) -> str:
         """The original's statement: copy every file of the inbound stage (optionally
@@ -304,96 +332,20 @@ class SnowSSIPipeline(Construct):
             ]
         )
 
-    def _serverless_schedule(self) -> TaskSchedule | None:
-        # See serverless_schedule_minutes: a serverless task that only has a WHEN
-        # cannot be started with provider 2.10.1.
-        if self._warehouse is not None or self.generation.is_current:
-            return None
-        return TaskSchedule(minutes=self.settings.serverless_schedule_minutes)
-
-    def _target_completion_minutes(self) -> int | None:
-        # Only a serverless triggered task needs (and may have) the interval.
-        if self._warehouse is not None or not self.generation.is_current:
-            return None
-        return self.settings.serverless_target_completion_minutes
+    def _serverless_trigger(self) -> tuple[int | None, int | None]:
+        # A task on a warehouse is started by its WHEN alone; only a serverless one needs
+        # what its generation starts it with (see serverless_schedule_minutes).
+        if self._warehouse is not None:
+            return None, None
+        return self.generation.serverless_trigger(
+            schedule_minutes=self.settings.serverless_schedule_minutes,
+            target_completion_minutes=self.settings.serverless_target_completion_minutes,
+        )
 
     def _serverless_size(self) -> str | None:
         if self._warehouse is not None:
             return None
         return self.settings.serverless_initial_size.upper()
-
-
-def check_pipeline_props(
-    problems: validation.Problems,
-    *,
-    naming: object,
-    database: object,
-    schema: object,
-    warehouse: object,
-    kms_key_id: object,
-    integration: object,
-    access_role: object,
-    name: object,
-) -> None:
-    """Record the problems of a pipeline's own props (its options are checked by
-    :func:`~snowssi_constructs.options.check_pipeline_options`)."""
-    problems.check(validation.instance_of, "naming", naming, Naming)
-    for prop, value in (("database", database), ("schema", schema), ("kms_key_id", kms_key_id)):
-        problems.check(validation.non_empty_string, prop, value)
-    problems.check(validation.string, "warehouse", warehouse, optional=True)
-    problems.check(
-        validation.instance_of,
-        "integration",
-        integration,
-        (S3StorageIntegration, AwsStorageIntegration),
-    )
-    problems.check(validation.instance_of, "access_role", access_role, SnowflakeAccessRole)
-    problems.check(validation.string, "name", name, optional=True)
-    if isinstance(name, str):
-        check_pipeline_name(problems, "name", name)
-
-
-def check_generation_props(
-    problems: validation.Problems, *, generation: object, integration: object, adopt_legacy: object
-) -> None:
-    """Record the problems of the generation props: a known generation, an integration
-    of its type, and ``adopt_legacy`` only on ``current``."""
-    problems.check(validation.instance_of, "generation", generation, Generation)
-    problems.check(validation.boolean, "adopt_legacy", adopt_legacy)
-    if not isinstance(generation, Generation):
-        return
-    expected = AwsStorageIntegration if generation.is_current else S3StorageIntegration
-    if isinstance(integration, S3StorageIntegration | AwsStorageIntegration) and not isinstance(
-        integration, expected
-    ):
-        problems.add(
-            "integration",
-            f"the {generation.name} generation declares a {expected.__name__}, "
-            f"got a {type(integration).__name__}",
-        )
-    if adopt_legacy is True and not generation.is_current:
-        problems.add("adopt_legacy", "adopting legacy objects needs the current generation")
-
-
-def check_pipeline_name(problems: validation.Problems, prop: str, name: str) -> None:
-    """A pipeline name prefixes every name and address of the pipeline: 1 to 20
-    lowercase letters, digits and '_', starting with a letter."""
-    if not _PIPELINE_NAME.match(name):
-        problems.add(
-            prop,
-            "a pipeline name must be 1 to 20 characters of lowercase letters, digits and "
-            f"'_', starting with a letter, got {name!r}",
-        )
-
-
-class _Addresses:
-    """Address names: the original's for the unnamed pipeline, ``<name>_...`` otherwise."""
-
-    def __init__(self, pipeline_name: str | None) -> None:
-        self._prefix = f"{pipeline_name}_" if pipeline_name else ""
-
-    def __call__(self, base: str) -> str:
-        return f"{self._prefix}{base}"
 
 
 def _sql_literal(value: str | None) -> str:

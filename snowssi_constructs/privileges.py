@@ -14,6 +14,7 @@ the objects the role owns.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -132,6 +133,27 @@ REQUIRED_PRIVILEGES: dict[str, Requirement] = {
     ),
 }
 """Resource type -> what creating it needs, with the source."""
+
+
+# Account privileges that only a stack option makes necessary, by the option's name (the
+# stack's and the bootstrap's prop of that name).
+OPTIONAL_ACCOUNT_PRIVILEGES: dict[str, Privilege] = {
+    "serverless_task": EXECUTE_MANAGED_TASK,
+}
+
+
+def account_privileges(*, options: Collection[str] = ()) -> tuple[str, ...]:
+    """The account privileges a stack's resources can need (every requirement's above,
+    always and when set), sorted as the provider stores them; the privileges of
+    :data:`OPTIONAL_ACCOUNT_PRIVILEGES` only for the ``options`` named."""
+    optional = set(OPTIONAL_ACCOUNT_PRIVILEGES.values())
+    needed = {OPTIONAL_ACCOUNT_PRIVILEGES[option] for option in options}
+    for requirement in REQUIRED_PRIVILEGES.values():
+        conditional = (p for _, more in requirement.when_set for p in more)
+        for privilege in (*requirement.always, *conditional):
+            if privilege.on == "account" and privilege not in optional:
+                needed.add(privilege)
+    return tuple(sorted(privilege.privilege for privilege in needed))
 
 
 def required_privileges(resource_type: str, body: dict[str, object]) -> tuple[Privilege, ...]:

@@ -8,7 +8,7 @@ from typing import Any
 from constructs import Construct
 
 from . import validation
-from ._addresses import move_from, pin
+from ._addresses import pin, take_over
 from ._attributes import resource_attribute
 from ._flavour import aws, cdktf
 
@@ -43,16 +43,6 @@ S3BucketVersioningA = aws.s3_bucket_versioning.S3BucketVersioningA
 S3BucketVersioningVersioningConfiguration = (
     aws.s3_bucket_versioning.S3BucketVersioningVersioningConfiguration
 )
-
-# The resource names inside the original module, for `moved` blocks.
-_MODULE_ADDRESSES = {
-    "bucket": "aws_s3_bucket.bucket",
-    "encryption": "aws_s3_bucket_server_side_encryption_configuration.encryption_configuration",
-    "public_access_block": "aws_s3_bucket_public_access_block.public_access_block",
-    "ownership_controls": "aws_s3_bucket_ownership_controls.ownership_controls",
-    "versioning": "aws_s3_bucket_versioning.versioning",
-}
-
 
 # A directory table's auto-refresh records new and removed files, so both reach the queue.
 NOTIFICATION_EVENTS = ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
@@ -118,6 +108,30 @@ class EncryptedBucket(Construct):
             if moved_from_module is not None:
                 problems.check(validation.terraform_name, "moved_from_module", moved_from_module)
 
+        self._declare_module_resources(
+            id,
+            bucket_name=bucket_name,
+            kms_key_id=kms_key_id,
+            force_destroy=force_destroy,
+            prevent_destroy=prevent_destroy,
+            moved_from_module=moved_from_module,
+        )
+        self.lifecycle_configuration = self._lifecycle_configuration(
+            id, noncurrent_version_expiration_days, abort_incomplete_multipart_upload_days
+        )
+        self.notification = self._notification(id, notification_channel_arn)
+
+    def _declare_module_resources(
+        self,
+        id: str,
+        *,
+        bucket_name: str,
+        kms_key_id: str,
+        force_destroy: bool,
+        prevent_destroy: bool,
+        moved_from_module: str | None,
+    ) -> None:
+        """The five resources of the original's S3 module, at its addresses' names."""
         self.bucket = pin(
             S3Bucket(
                 self,
@@ -167,39 +181,51 @@ class EncryptedBucket(Construct):
             bucket=bucket_id,
             versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
         )
-        for attribute, old_address in _MODULE_ADDRESSES.items():
-            resource = pin(getattr(self, attribute), id)
-            if moved_from_module:
-                move_from(resource, f"module.{moved_from_module}.{old_address}")
-
-        self.lifecycle_configuration: S3BucketLifecycleConfiguration | None = None
-        rules = _lifecycle_rules(
-            noncurrent_version_expiration_days, abort_incomplete_multipart_upload_days
+        take_over(
+            {
+                "bucket": self.bucket,
+                "encryption": self.encryption,
+                "public_access_block": self.public_access_block,
+                "ownership_controls": self.ownership_controls,
+                "versioning": self.versioning,
+            },
+            id,
+            kind="bucket",
+            module_call=moved_from_module,
         )
-        if rules:
-            self.lifecycle_configuration = S3BucketLifecycleConfiguration(
-                self,
-                "lifecycle_configuration",
-                bucket=bucket_id,
-                rule=rules,
-                # Lifecycle rules on noncurrent versions need versioning in place first.
-                depends_on=[self.versioning],
-            )
-            pin(self.lifecycle_configuration, id)
 
-        self.notification: S3BucketNotification | None = None
-        if notification_channel_arn is not None:
-            self.notification = S3BucketNotification(
-                self,
-                "notification",
-                bucket=bucket_id,
-                queue=[
-                    S3BucketNotificationQueue(
-                        queue_arn=notification_channel_arn, events=list(NOTIFICATION_EVENTS)
-                    )
-                ],
-            )
-            pin(self.notification, id)
+    def _lifecycle_configuration(
+        self, id: str, noncurrent_days: int | None, abort_days: int | None
+    ) -> S3BucketLifecycleConfiguration | None:
+        rules = _lifecycle_rules(noncurrent_days, abort_days)
+        if not rules:
+            return None
+        configuration = S3BucketLifecycleConfiguration(
+            self,
+            "lifecycle_configuration",
+            bucket=self.bucket.id,
+            rule=rules,
+            # Lifecycle rules on noncurrent versions need versioning in place first.
+            depends_on=[self.versioning],
+        )
+        return pin(configuration, id)
+
+    def _notification(
+        self, id: str, notification_channel_arn: str | None
+    ) -> S3BucketNotification | None:
+        if notification_channel_arn is None:
+            return None
+        notification = S3BucketNotification(
+            self,
+            "notification",
+            bucket=self.bucket.id,
+            queue=[
+                S3BucketNotificationQueue(
+                    queue_arn=notification_channel_arn, events=list(NOTIFICATION_EVENTS)
+                )
+            ],
+        )
+        return pin(notification, id)
 
     bucket_name = resource_attribute("bucket.bucket")
     """The bucket's name (the original module's ``bucket`` output)."""

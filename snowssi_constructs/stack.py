@@ -13,14 +13,12 @@ from ._flavour import aws, cdktf, random_provider, snowflake
 from .backend import S3StateBackend, configure_backend
 from .failure_alerts import FailureAlerts
 from .generations import (
-    GENERATIONS,
     LEGACY_TYPE_FEATURES,
-    SNOWFLAKE_PROVIDERS,
     SnowflakeProvider,
 )
 from .iam_role import SnowflakeAccessRole
 from .kms_key import PipelineKey
-from .naming import Naming
+from .naming import Naming, PipelinePrefix
 from .options import (
     HARDENED,
     Hardening,
@@ -28,8 +26,9 @@ from .options import (
     PipelineSettings,
     SharedSettings,
 )
-from .pipeline import SnowSSIPipeline, check_pipeline_name
+from .pipeline import SnowSSIPipeline
 from .providers import ProviderVersions, configure_providers, pin_versions
+from .stack_props import check_stack_props, given
 from .storage_integration import S3StorageIntegration
 from .storage_integration_aws import AwsStorageIntegration
 from .variables import DEFAULT_ROLE, SnowSSIVariables
@@ -89,113 +88,73 @@ class SnowSSIStack(TerraformStack):
         **options: Unpack[PipelineOptions],
     ) -> None:
         super().__init__(scope, id)
+        alert_topics = (alert_topic_arn, alert_topic_kms_key_arn)
         with validation.Problems(type(self).__name__) as problems:
-            for prop, flag in (
-                ("hardened", hardened),
-                ("upgrade_from_legacy", upgrade_from_legacy),
-                ("serverless_task", serverless_task),
-                ("outputs", outputs),
-                ("failure_alerts", failure_alerts),
-            ):
-                problems.check(validation.boolean, prop, flag)
-            problems.check(
-                validation.choice, "snowflake_provider", snowflake_provider, SNOWFLAKE_PROVIDERS
+            generation, warehouse_size = check_stack_props(
+                problems,
+                hardened=hardened,
+                upgrade_from_legacy=upgrade_from_legacy,
+                serverless_task=serverless_task,
+                outputs=outputs,
+                failure_alerts=failure_alerts,
+                snowflake_provider=snowflake_provider,
+                required_version=required_version,
+                provider_versions=provider_versions,
+                s3_backend=s3_backend,
+                backend=backend,
+                snowflake_role=snowflake_role,
+                name_suffix=name_suffix,
+                pipelines=pipelines,
+                warehouse_size=warehouse_size,
+                alert_topics=alert_topics,
             )
-            generation = GENERATIONS.get(str(snowflake_provider), GENERATIONS["legacy"])
-            if upgrade_from_legacy is True and not generation.is_current:
-                problems.add(
-                    "upgrade_from_legacy",
-                    "the upgrade adopts legacy objects into the current generation: "
-                    "give snowflake_provider='current' too",
-                )
-            if required_version is not None:
-                problems.check(validation.version_constraint, "required_version", required_version)
-            problems.check(validation.account_role_name, "snowflake_role", snowflake_role)
-            for prop, check, value in (
-                ("alert_topic_arn", validation.sns_topic_arn, alert_topic_arn),
-                ("alert_topic_kms_key_arn", validation.kms_key_arn, alert_topic_kms_key_arn),
-            ):
-                if value is not None:
-                    problems.check(check, prop, value)
-                    if failure_alerts is not True:
-                        problems.add(prop, "is used by failure alerts; give failure_alerts=True")
-            problems.check(
-                validation.instance_of,
-                "provider_versions",
-                provider_versions,
-                ProviderVersions,
-                optional=True,
-            )
-            if name_suffix is not None:
-                problems.check(validation.name_suffix, "name_suffix", name_suffix)
-            if pipelines is not None:
-                _check_pipeline_names(problems, pipelines)
-            if warehouse_size is not None:
-                warehouse_size = problems.check(
-                    validation.warehouse_size, "warehouse_size", warehouse_size
-                )
-            problems.check(
-                validation.integer,
-                "warehouse_auto_suspend",
-                warehouse_auto_suspend,
-                optional=True,
-                minimum=0,
-            )
-            problems.check(
-                validation.boolean, "warehouse_auto_resume", warehouse_auto_resume, optional=True
-            )
-            problems.check(validation.boolean, "kms_key_policy", kms_key_policy, optional=True)
-            problems.check(
-                validation.integer,
-                "kms_deletion_window_days",
-                kms_deletion_window_days,
-                optional=True,
-                minimum=7,
-                maximum=30,
-            )
-            problems.check(
-                validation.instance_of, "s3_backend", s3_backend, S3StateBackend, optional=True
-            )
-            # Checked as given, whatever the annotation says: not every caller is typed.
-            given_backend: object = backend
-            if given_backend is not None and not callable(given_backend):
-                problems.add(
-                    "backend",
-                    f"expected a function of the stack returning a cdktf backend, got {backend!r}",
-                    wrong_type=True,
-                )
-            if s3_backend is not None and backend is not None:
-                problems.add("backend", "give either s3_backend or backend, not both")
             # The hardened preset and the user's values, resolved once; an option given
             # explicitly wins. Last in the block: a bad option joins the problems above.
             preset = HARDENED if hardened else Hardening()
-            given_shared = {
-                prop: value
-                for prop, value in (
-                    ("kms_key_policy", kms_key_policy),
-                    ("kms_deletion_window_days", kms_deletion_window_days),
-                    ("warehouse_auto_suspend", warehouse_auto_suspend),
-                    ("warehouse_auto_resume", warehouse_auto_resume),
-                )
-                if value is not None
-            }
-            shared = SharedSettings.resolve(preset.shared, given_shared)
+            given_shared = given(
+                kms_key_policy=kms_key_policy,
+                kms_deletion_window_days=kms_deletion_window_days,
+                warehouse_auto_suspend=warehouse_auto_suspend,
+                warehouse_auto_resume=warehouse_auto_resume,
+            )
+            shared = problems.collect(lambda: SharedSettings.resolve(preset.shared, given_shared))
             self.pipeline_settings = PipelineSettings.resolve(preset.pipeline, options)
 
         self.hardened = hardened
         self.generation = generation
         self.upgrade_from_legacy = upgrade_from_legacy
+        assert shared is not None  # resolved, or the block above raised
         self.shared_settings = shared
         self._outputs = outputs
+        self._serverless = serverless_task
+        self._declare_settings(
+            id,
+            required_version=required_version,
+            provider_versions=provider_versions,
+            s3_backend=s3_backend,
+            backend=backend,
+            snowflake_role=snowflake_role,
+        )
+        self._declare_shared_resources(name_suffix, warehouse_size)
+        self._declare_access()
+        self.failure_alerts = self._declare_failure_alerts(failure_alerts, *alert_topics)
+        self._declare_pipelines(pipelines)
 
-        # Terraform settings, variables and providers.
+    def _declare_settings(
+        self,
+        id: str,
+        *,
+        required_version: str | None,
+        provider_versions: ProviderVersions | None,
+        s3_backend: S3StateBackend | None,
+        backend: Callable[[TerraformStack], TerraformBackend] | None,
+        snowflake_role: str,
+    ) -> None:
+        """Terraform settings, the backend, the variables and the providers."""
+        generation = self.generation
         if required_version is None:
             locking = s3_backend is not None and s3_backend.use_lockfile
-            required_version = (
-                generation.required_version_with_lockfile
-                if locking
-                else generation.required_version
-            )
+            required_version = generation.terraform_range(locking=locking)
         pin_versions(
             self,
             required_version=required_version,
@@ -208,17 +167,21 @@ class SnowSSIStack(TerraformStack):
             self,
             self.variables,
             generation=generation,
-            also_enabled=LEGACY_TYPE_FEATURES if upgrade_from_legacy else (),
+            also_enabled=LEGACY_TYPE_FEATURES if self.upgrade_from_legacy else (),
         )
 
-        # Shared resources.
+    def _declare_shared_resources(
+        self, name_suffix: str | None, warehouse_size: str | None
+    ) -> None:
+        """The suffix every name derives from, the caller identity, and the warehouse,
+        database and schema every pipeline shares."""
         if name_suffix is None:
             self.pet: Pet | None = Pet(self, "pet_name")
             self.naming = Naming(self.pet.id)
         else:
             self.pet = None
             self.naming = Naming(name_suffix)
-        naming = self.naming
+        naming, shared = self.naming, self.shared_settings
         self.caller_identity = DataAwsCallerIdentity(self, "current")
         self.warehouse = Warehouse(
             self,
@@ -233,9 +196,12 @@ class SnowSSIStack(TerraformStack):
         self.schema = Schema(
             self, "schema", name=naming.snowflake("SCHEMA_"), database=self.database.name
         )
+
+    def _declare_access(self) -> None:
+        """The KMS key, the storage integration and the IAM role it assumes."""
+        naming, shared = self.naming, self.shared_settings
         role_name = naming.aws("role-")
         account_id = self.caller_identity.account_id
-        role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
         self.kms_key = PipelineKey(
             self,
             "kms_key",
@@ -245,22 +211,10 @@ class SnowSSIStack(TerraformStack):
             user_role_name=naming.aws_nestable("role-"),
             alias_name=naming.aws("alias/snowssi-"),
         )
-        self.storage_integration: S3StorageIntegration | AwsStorageIntegration
-        if generation.is_current:
-            self.storage_integration = AwsStorageIntegration(
-                self,
-                "storage_integration",
-                name=naming.snowflake("STORAGE_INTEGRATION_"),
-                role_arn=role_arn,
-                adopt_legacy=upgrade_from_legacy,
-            )
-        else:
-            self.storage_integration = S3StorageIntegration(
-                self,
-                "storage_integration",
-                name=naming.snowflake("STORAGE_INTEGRATION_"),
-                role_arn=role_arn,
-            )
+        self.storage_integration = self._storage_integration(
+            naming.snowflake("STORAGE_INTEGRATION_"),
+            role_arn=f"arn:aws:iam::{account_id}:role/{role_name}",
+        )
         self.access_role = SnowflakeAccessRole(
             self,
             "access_role",
@@ -270,24 +224,44 @@ class SnowSSIStack(TerraformStack):
             external_id=self.storage_integration.external_id,
             kms_key_arn=self.kms_key.key_arn,
         )
-        self._serverless = serverless_task
+
+    def _storage_integration(
+        self, name: str, *, role_arn: str
+    ) -> S3StorageIntegration | AwsStorageIntegration:
+        # The generation names the integration type; the two constructs take different props.
+        if self.generation.integration_type == AwsStorageIntegration.TYPE:
+            return AwsStorageIntegration(
+                self,
+                "storage_integration",
+                name=name,
+                role_arn=role_arn,
+                adopt_legacy=self.upgrade_from_legacy,
+            )
+        return S3StorageIntegration(self, "storage_integration", name=name, role_arn=role_arn)
+
+    def _declare_failure_alerts(
+        self, enabled: bool, topic_arn: str | None, topic_kms_key_arn: str | None
+    ) -> FailureAlerts | None:
         # Opt-in, also when hardened: SNS error notifications need a Snowflake account
         # hosted on AWS, which the stack cannot know.
-        self.failure_alerts: FailureAlerts | None = None
-        if failure_alerts:
-            self.failure_alerts = FailureAlerts.for_stack(
-                self,
-                naming=naming,
-                account_id=account_id,
-                topic_arn=alert_topic_arn,
-                topic_kms_key_arn=alert_topic_kms_key_arn,
-                deletion_window_days=shared.kms_deletion_window_days,
-            )
+        if not enabled:
+            return None
+        return FailureAlerts.for_stack(
+            self,
+            naming=self.naming,
+            account_id=self.caller_identity.account_id,
+            topic_arn=topic_arn,
+            topic_kms_key_arn=topic_kms_key_arn,
+            deletion_window_days=self.shared_settings.kms_deletion_window_days,
+        )
 
+    def _declare_pipelines(self, names: Sequence[str] | None) -> None:
+        """The pipelines (the original's single one by default), after the outputs of
+        the shared resources."""
         self.pipelines: dict[str | None, SnowSSIPipeline] = {}
-        if outputs:
+        if self._outputs:
             self._shared_outputs()
-        for name in pipelines if pipelines is not None else [None]:
+        for name in names if names is not None else [None]:
             self.add_pipeline(name)
 
     @property
@@ -359,7 +333,7 @@ class SnowSSIStack(TerraformStack):
             )
 
     def _pipeline_outputs(self, pipeline: SnowSSIPipeline) -> None:
-        prefix = f"{pipeline.pipeline_name}_" if pipeline.pipeline_name else ""
+        prefix = PipelinePrefix(pipeline.pipeline_name).address
         for name, value in (
             ("inbound_bucket_name", pipeline.inbound_bucket.bucket_name),
             ("inbound_bucket_arn", pipeline.inbound_bucket.bucket_arn),
@@ -384,14 +358,3 @@ class SnowSSIStack(TerraformStack):
 def _bool_to_str(value: bool | None) -> str | None:
     # The snowflake provider types auto_resume as a string ("true", "false", "default").
     return None if value is None else str(value).lower()
-
-
-def _check_pipeline_names(problems: validation.Problems, pipelines: object) -> None:
-    problems.check(validation.string_sequence, "pipelines", pipelines)
-    if isinstance(pipelines, Sequence) and not isinstance(pipelines, str):
-        if not pipelines:
-            problems.add("pipelines", "give at least one pipeline name, or None")
-        names = [p for p in pipelines if isinstance(p, str)]
-        problems.check(validation.unique, "pipelines", names)
-        for name in names:
-            check_pipeline_name(problems, "pipelines", name)

@@ -4,13 +4,15 @@ the original's ``catalog/modules/snowflake/stage``."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from constructs import Construct
 
 from . import validation
-from ._addresses import move_from, pin
+from ._addresses import pin, take_over
 from ._attributes import resource_attribute
 from ._flavour import cdktf, snowflake, time_provider
+from .generations import LEGACY
 
 ITerraformDependable = cdktf.ITerraformDependable
 TerraformResourceLifecycle = cdktf.TerraformResourceLifecycle
@@ -24,11 +26,6 @@ DIRECTORY_TABLE = "ENABLE = true, AUTO_REFRESH = true, REFRESH_ON_CREATE = true"
 # stream on it loses the files it had not reported yet. Upstream issues #3832, #4196.
 IGNORED_STAGE_CHANGES = ("directory",)
 IAM_PROPAGATION_DELAY = "30s"
-
-_MODULE_ADDRESSES = {
-    "propagation_wait": "time_sleep.wait_30s_for_iam_propagation",
-    "stage": "snowflake_stage.stage",
-}
 
 
 class ExternalStage(Construct):
@@ -55,6 +52,9 @@ class ExternalStage(Construct):
     :param moved_from_module: the module call of the HCL module whose two resources this
         construct takes over (``inbound_stage``); adds a ``moved`` block for each.
     """
+
+    TYPE: ClassVar[str] = LEGACY.stage_type
+    """The Terraform type of the stage it declares."""
 
     def __init__(
         self,
@@ -96,10 +96,12 @@ class ExternalStage(Construct):
             depends_on=[self.propagation_wait],
             lifecycle=TerraformResourceLifecycle(ignore_changes=list(IGNORED_STAGE_CHANGES)),
         )
-        for attribute, old_address in _MODULE_ADDRESSES.items():
-            resource = pin(getattr(self, attribute), id)
-            if moved_from_module:
-                move_from(resource, f"module.{moved_from_module}.{old_address}")
+        take_over(
+            {"propagation_wait": self.propagation_wait, "stage": self.stage},
+            id,
+            kind="stage",
+            module_call=moved_from_module,
+        )
 
     fully_qualified_name = resource_attribute("stage.fully_qualified_name")
     """``"DB"."SCHEMA"."STAGE"`` (the original module's output)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import ClassVar
 
 from constructs import Construct
 
@@ -11,6 +12,7 @@ from ._addresses import pin
 from ._attributes import resource_attribute
 from ._flavour import snowflake
 from ._lazy import lazy_list
+from .generations import LEGACY
 from .s3_bucket import EncryptedBucket
 
 StorageIntegration = snowflake.storage_integration.StorageIntegration
@@ -29,6 +31,9 @@ class S3StorageIntegration(Construct):
         id and role name rather than referencing the role resource: the role's trust
         policy references this integration, so a reference back would be a cycle.
     """
+
+    TYPE: ClassVar[str] = LEGACY.integration_type
+    """The Terraform type of the integration it declares."""
 
     def __init__(self, scope: Construct, id: str, *, name: str, role_arn: str) -> None:
         super().__init__(scope, id)

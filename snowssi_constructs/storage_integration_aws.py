@@ -3,6 +3,8 @@ generation: ``snowflake_storage_integration_aws`` (stable since provider 2.18.0)
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from constructs import Construct
 
 from . import validation
@@ -10,10 +12,12 @@ from ._addresses import forget, import_existing, pin
 from ._attributes import resource_attribute
 from ._current_types import snowflake_resource
 from ._lazy import lazy_list
+from .generations import CURRENT, LEGACY
 from .s3_bucket import EncryptedBucket
 
-INTEGRATION_TYPE = "snowflake_storage_integration_aws"
-LEGACY_INTEGRATION_TYPE = "snowflake_storage_integration"
+INTEGRATION_TYPE = CURRENT.integration_type
+# The legacy construct's type, whose address the upgrade forgets.
+LEGACY_INTEGRATION_TYPE = LEGACY.integration_type
 # What ImportStorageIntegrationAws (provider 2.20.0) writes for an integration created
 # without private connectivity, the legacy one included. Declared on every current
 # stack, not only on the adopting run: an imported state keeps "false", so a stack that
@@ -43,6 +47,9 @@ class AwsStorageIntegration(Construct):
         importer) and a ``removed`` block, keeping the object, for the legacy address
         (``snowflake_storage_integration.<id>``, the same in the HCL module).
     """
+
+    TYPE: ClassVar[str] = INTEGRATION_TYPE
+    """The Terraform type of the integration it declares."""
 
     def __init__(
         self,

@@ -19,14 +19,15 @@ PACKAGE = "snowssi_constructs"
 PACKAGE_DIR = ROOT / PACKAGE
 MAX_LINES = 400
 
-# Top to bottom; a module may import from its own layer or any layer below it.
-LAYERS: tuple[tuple[str, ...], ...] = (
-    ("testing",),  # helpers for users' tests: may synthesize a stack; nothing imports it
-    ("snowssi_constructs",),  # the lazy façade: names every public class for type checkers
-    ("stack", "bootstrap"),
-    ("pipeline",),
-    ("options",),
-    (
+# Top to bottom, by name; a module may import from its own layer or any layer below it.
+# docs/contributing.md's module table names each module's layer (a test below).
+LAYERS: dict[str, tuple[str, ...]] = {
+    "testing": ("testing",),  # helpers for users' tests: may synthesize; nothing imports it
+    "root": ("snowssi_constructs",),  # the lazy façade: names every public class
+    "stacks": ("stack", "stack_props", "bootstrap"),
+    "pipeline": ("pipeline", "pipeline_props"),
+    "options": ("options",),
+    "constructs": (
         "s3_bucket",
         "stage",
         "storage_integration",
@@ -37,7 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "failure_alerts",
         "stall_alert",
     ),
-    (
+    "helpers": (
         "naming",
         "providers",
         "generations",
@@ -51,10 +52,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "_lazy",
         "_attributes",
     ),
-    ("validation", "snowflake_regex"),
-    ("_flavour",),
-    ("_startup",),
-)
+    "validation": ("validation", "snowflake_regex"),
+    "flavour": ("_flavour",),
+    "startup": ("_startup",),
+}
+MAX_FUNCTION_LINES = 80
+CONTRIBUTING = ROOT / "docs" / "contributing.md"
 
 
 def module_name(path: Path) -> str:
@@ -70,7 +73,7 @@ MODULES = {module_name(path): path for path in sorted(PACKAGE_DIR.rglob("*.py"))
 def layer_of(module: str) -> int:
     # A subpackage's modules share the layer of the subpackage.
     relative = module.removeprefix(f"{PACKAGE}.").split(".")[0] if module != PACKAGE else PACKAGE
-    for index, layer in enumerate(LAYERS):
+    for index, layer in enumerate(LAYERS.values()):
         if relative in layer:
             return index
     raise AssertionError(f"{module} has no layer in tests/test_layering.py: give it one")
@@ -194,3 +197,80 @@ def test_no_statement_follows_a_return_or_raise(module):
 def test_the_dead_code_check_finds_code_after_a_return():
     tree = ast.parse("def f(x):\n    return x\n    x += 1\n")
     assert [statement.lineno for statement in dead_statements(tree)] == [3]
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_function_is_over_the_line_limit(module):
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    long = [
+        f"{node.name} ({node.end_lineno - node.lineno + 1} lines, line {node.lineno})"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (node.end_lineno or node.lineno) - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+    assert not long, f"{module}: over {MAX_FUNCTION_LINES} lines: {long}; give each step a method"
+
+
+def generation_branches(tree: ast.AST) -> Iterator[int]:
+    """Lines of the ``if`` statements and conditional expressions whose test reads a
+    ``generation`` (``generation.x`` or ``self.generation.x``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If | ast.IfExp):
+            names = {
+                sub.value.attr if isinstance(sub.value, ast.Attribute) else sub.value.id
+                for sub in ast.walk(node.test)
+                if isinstance(sub, ast.Attribute)
+                and isinstance(sub.value, ast.Attribute | ast.Name)
+            }
+            if "generation" in names:
+                yield node.lineno
+
+
+def test_at_most_two_places_branch_on_the_generation():
+    places = [
+        f"{module}:{line}"
+        for module in sorted(MODULES)
+        for line in generation_branches(ast.parse(MODULES[module].read_text(encoding="utf-8")))
+    ]
+    # SnowSSIStack._storage_integration and SnowSSIPipeline._stage choose a construct by
+    # the generation's type; everything else reads the generation's fields as data.
+    assert len(places) <= 2, f"branches on the generation: {places}"
+
+
+def test_the_generation_branch_check_finds_a_branch():
+    tree = ast.parse("if self.generation.is_current:\n    pass\nx = 1 if generation.name else 2\n")
+    assert list(generation_branches(tree)) == [1, 3]
+
+
+def contributor_map() -> dict[str, str]:
+    """docs/contributing.md's module table: module -> layer."""
+    rows = {}
+    for line in CONTRIBUTING.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| `") and len(cells) >= 3:
+            rows[cells[0].split("`")[1]] = cells[1]
+    return rows
+
+
+def top_level_modules() -> set[str]:
+    """The package's modules and subpackages, as its layers name them."""
+    return {
+        PACKAGE if module == PACKAGE else module.removeprefix(f"{PACKAGE}.").split(".")[0]
+        for module in MODULES
+    }
+
+
+def test_every_module_is_a_row_of_the_contributor_map():
+    documented = contributor_map()
+    assert top_level_modules() - documented.keys() == set(), "modules without a row"
+    assert documented.keys() - top_level_modules() == set(), "rows of no module"
+
+
+def test_the_contributor_map_names_each_module_s_layer():
+    names = list(LAYERS)
+    wrong = {
+        module: layer
+        for module, layer in contributor_map().items()
+        if layer not in names or module not in LAYERS[layer]
+    }
+    assert wrong == {}, f"rows whose layer is not the one LAYERS gives: {wrong}"

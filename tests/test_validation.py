@@ -98,6 +98,16 @@ def test_a_struct_prop_rejects_a_dict_naming_the_expected_class():
         validation.instance_of("buckets", {"value": 1}, Struct)
 
 
+def test_a_flag_only_where_allowed_passes_when_allowed_or_off():
+    validation.only_where("adopt_legacy", True, True, "needs current")
+    validation.only_where("adopt_legacy", False, False, "needs current")
+
+
+def test_a_flag_only_where_allowed_is_a_value_error_saying_what_it_needs():
+    with pytest.raises(PropValueError, match=r"^adopt_legacy: needs current$"):
+        validation.only_where("adopt_legacy", True, False, "needs current")
+
+
 def test_a_choice_prop_rejects_a_value_outside_its_choices():
     expected = "processing: must be one of 'copy_stage', 'consume_stream', got 'stream'"
     with pytest.raises(ValueError, match=f"^{expected}$"):

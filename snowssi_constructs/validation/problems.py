@@ -176,6 +176,15 @@ class Problems:
             self._found.extend(error.problems)
             return None
 
+    def collect(self, call: Callable[[], _R]) -> _R | None:
+        """Return ``call()``, or ``None`` after recording the problems its error lists:
+        for a value that checks itself (a settings class) while more is checked after it."""
+        try:
+            return call()
+        except PropError as error:
+            self._found.extend(error.problems)
+            return None
+
     def add(self, prop: str, message: str, *, wrong_type: bool = False) -> None:
         """Record a problem the construct found itself."""
         self._found.append(Problem(prop, message, "type" if wrong_type else "value"))

@@ -87,6 +87,12 @@ def choice(prop: str, value: object, choices: Collection[str]) -> None:
         raise fail(prop, f"must be one of {listed}, got {value!r}")
 
 
+def only_where(prop: str, value: object, allowed: bool, needs: str) -> None:
+    """``value`` may be ``True`` only where ``allowed``; ``needs`` says what it needs."""
+    if value is True and not allowed:
+        raise fail(prop, needs)
+
+
 def require(prop: str, value: str | None) -> str:
     """``value`` must be given and not empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
