@@ -19,9 +19,15 @@ from .generations import LEGACY, Generation
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming, PipelinePrefix
 from .options import PipelineOptions, PipelineSettings, Processing, SqlContext, SqlStatement
-from .pipeline_props import check_generation_props, check_pipeline_props, resolve_settings
+from .pipeline_props import (
+    check_generation_props,
+    check_pipeline_props,
+    check_stall_alert_props,
+    resolve_settings,
+)
 from .s3_bucket import EncryptedBucket
 from .stage import ExternalStage
+from .stall_alert import StallAlert, pipeline_waiting_files
 from .storage_integration import S3StorageIntegration
 from .storage_integration_aws import AwsStorageIntegration
 
@@ -68,6 +74,9 @@ class SnowSSIPipeline(Construct):
     :param error_integration: the notification integration the tasks send their error
         notifications to (:class:`~snowssi_constructs.failure_alerts.FailureAlerts`);
         ``None`` sends none.
+    :param alert_warehouse: the name (not the fully qualified name) of the warehouse
+        the stall alert runs on, with ``stall_alert_minutes``; a serverless pipeline
+        needs one too.
     :param name: ``None`` for the original's single pipeline (its names, addresses and
         ``moved`` blocks); otherwise a short lowercase name (``orders``) that prefixes
         every name and address of this pipeline.
@@ -106,6 +115,7 @@ class SnowSSIPipeline(Construct):
         integration: S3StorageIntegration | AwsStorageIntegration,
         access_role: SnowflakeAccessRole,
         error_integration: str | None = None,
+        alert_warehouse: str | None = None,
         name: str | None = None,
         settings: PipelineSettings | None = None,
         generation: Generation = LEGACY,
@@ -129,8 +139,16 @@ class SnowSSIPipeline(Construct):
                 problems, generation=generation, integration=integration, adopt_legacy=adopt_legacy
             )
             problems.check(validation.string, "error_integration", error_integration, optional=True)
+            problems.check(validation.string, "alert_warehouse", alert_warehouse, optional=True)
             # Last in the block: a bad option joins the problems above.
             settings = resolve_settings(problems, settings, options)
+        with validation.Problems(type(self).__name__) as problems:
+            check_stall_alert_props(
+                problems,
+                settings=settings,
+                error_integration=error_integration,
+                alert_warehouse=alert_warehouse,
+            )
 
         self.pipeline_name = name
         self.settings = settings
@@ -144,6 +162,7 @@ class SnowSSIPipeline(Construct):
         self._integration = integration
         self._access_role = access_role
         self._error_integration = error_integration
+        self._alert_warehouse = alert_warehouse
         self._adopt_legacy = adopt_legacy
         self._check_bucket_names()
 
@@ -156,6 +175,7 @@ class SnowSSIPipeline(Construct):
         self.processed_files = self._processed_files_table()
         self.task = self._task(self._statement())
         self.refresh_task = self._refresh_task()
+        self.stall_alert = self._stall_alert()
 
     def _address(self, base: str) -> str:
         return f"{self._prefix.address}{base}"
@@ -290,6 +310,32 @@ class SnowSSIPipeline(Construct):
             error_integration=self._error_integration,
         )
         return pin(task, self._address("refresh_task"))
+
+    def _stall_alert(self) -> StallAlert | None:
+        settings = self.settings
+        if None in (settings.stall_alert_minutes, self._error_integration, self._alert_warehouse):
+            return None
+        record = self.processed_files
+        waiting = pipeline_waiting_files(
+            self.stream.fully_qualified_name,
+            # A custom statement ignores file_pattern; then every added file counts.
+            file_pattern=None if settings.sql_statement is not None else settings.file_pattern,
+            record=None if record is None else record.fully_qualified_name,
+        )
+        return StallAlert(
+            self,
+            "stall_alert",
+            name=self._naming.snowflake(f"{self._prefix.snowflake}STALL_ALERT_"),
+            database=self._database,
+            schema=self._schema,
+            warehouse=str(self._alert_warehouse),
+            integration_name=str(self._error_integration),
+            pipeline=self.pipeline_name or "default",
+            task=self.task.fully_qualified_name,
+            waiting_files=waiting,
+            after_minutes=int(settings.stall_alert_minutes or 0),
+            address=self._address("stall_alert"),
+        )
 
     def copy_stage_sql(self) -> str:
         """The original's statement: copy every file of the inbound stage (optionally

@@ -278,6 +278,12 @@ class SnowSSIStack(TerraformStack):
             if name in self.pipelines:
                 problems.add("name", f"the stack already has a pipeline named {name!r}")
             settings = self.pipeline_settings.updated(options)
+            if settings.stall_alert_minutes is not None and self.failure_alerts is None:
+                problems.add(
+                    "stall_alert_minutes",
+                    "the alert sends through the failure alerts' integration: give "
+                    "failure_alerts=True",
+                )
         pipeline = SnowSSIPipeline(
             self,
             f"pipeline_{name}" if name else "pipeline",
@@ -291,6 +297,9 @@ class SnowSSIStack(TerraformStack):
             error_integration=(
                 self.failure_alerts.integration_name if self.failure_alerts else None
             ),
+            # The alert needs a warehouse even when the tasks are serverless; by its name,
+            # which the provider reads back (not the fully qualified name).
+            alert_warehouse=self.warehouse.name,
             name=name,
             settings=settings,
             generation=self.generation,
@@ -352,6 +361,12 @@ class SnowSSIStack(TerraformStack):
                 self,
                 f"{prefix}processed_files_table_fully_qualified_name",
                 value=pipeline.processed_files.fully_qualified_name,
+            )
+        if pipeline.stall_alert is not None:
+            TerraformOutput(
+                self,
+                f"{prefix}stall_alert_fully_qualified_name",
+                value=pipeline.stall_alert.alert.fully_qualified_name,
             )
 
 

@@ -100,6 +100,18 @@ def record_waiting_files(table: str) -> WaitingFiles:
     return WaitingFiles(relation=table, where=f"NOT {COPIED}")
 
 
+def pipeline_waiting_files(
+    stream: str, *, file_pattern: str | None = None, record: str | None = None
+) -> list[WaitingFiles]:
+    """Where a pipeline's files wait: its stream (only files matching ``file_pattern``,
+    when the task copies only those) and, when it keeps the processed-files record,
+    the record's uncopied rows."""
+    waiting = [stream_waiting_files(stream, file_pattern)]
+    if record is not None:
+        waiting.append(record_waiting_files(record))
+    return waiting
+
+
 class StallAlert(Construct):
     """A Snowflake alert that sends a message while a file has waited longer than
     ``after_minutes`` to be processed.
@@ -157,29 +169,8 @@ class StallAlert(Construct):
             ):
                 problems.check(validation.non_empty_string, prop, value)
             problems.check(validation.snowflake_identifier, "integration_name", integration_name)
-            if isinstance(warehouse, str) and not validation.is_token(warehouse):
-                if '"' in warehouse or "." in warehouse:
-                    problems.add(
-                        "warehouse",
-                        "give the warehouse's name, not a quoted or qualified one: the "
-                        "provider reads back the bare name and would replace the alert on "
-                        f"every plan; got {warehouse!r}",
-                    )
-                else:
-                    problems.check(validation.snowflake_identifier, "warehouse", warehouse)
-            else:
-                problems.check(validation.non_empty_string, "warehouse", warehouse)
-            if (
-                isinstance(waiting_files, str)
-                or not isinstance(waiting_files, Sequence)
-                or not waiting_files
-                or not all(isinstance(w, WaitingFiles) for w in waiting_files)
-            ):
-                problems.add(
-                    "waiting_files",
-                    f"expected one or more WaitingFiles, got {waiting_files!r}",
-                    wrong_type=True,
-                )
+            _check_warehouse(problems, warehouse)
+            _check_waiting_files(problems, waiting_files)
             problems.check(
                 validation.integer,
                 "after_minutes",
@@ -259,4 +250,33 @@ class StallAlert(Construct):
                 # No final ';': the provider compares what SHOW ALERTS returns with this.
                 "END",
             ]
+        )
+
+
+def _check_warehouse(problems: validation.Problems, warehouse: object) -> None:
+    if isinstance(warehouse, str) and not validation.is_token(warehouse):
+        if '"' in warehouse or "." in warehouse:
+            problems.add(
+                "warehouse",
+                "give the warehouse's name, not a quoted or qualified one: the provider "
+                f"reads back the bare name and would replace the alert on every plan; got "
+                f"{warehouse!r}",
+            )
+            return
+        problems.check(validation.snowflake_identifier, "warehouse", warehouse)
+        return
+    problems.check(validation.non_empty_string, "warehouse", warehouse)
+
+
+def _check_waiting_files(problems: validation.Problems, waiting_files: object) -> None:
+    if (
+        isinstance(waiting_files, str)
+        or not isinstance(waiting_files, Sequence)
+        or not waiting_files
+        or not all(isinstance(w, WaitingFiles) for w in waiting_files)
+    ):
+        problems.add(
+            "waiting_files",
+            f"expected one or more WaitingFiles, got {waiting_files!r}",
+            wrong_type=True,
         )
