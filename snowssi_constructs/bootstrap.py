@@ -68,6 +68,8 @@ class ExistingDeployment:
         (``processing="consume_stream"``).
     :param refresh_tasks: whether its pipelines have the refresh task.
     :param failure_alerts: whether it has the failure alerts' integration.
+    :param stall_alerts: whether its pipelines have the stall alert
+        (``stall_alert_minutes``).
     """
 
     name_suffix: str
@@ -75,11 +77,12 @@ class ExistingDeployment:
     processed_files: bool = False
     refresh_tasks: bool = False
     failure_alerts: bool = False
+    stall_alerts: bool = False
 
     def __post_init__(self) -> None:
         with validation.Problems("ExistingDeployment") as problems:
             problems.check(validation.name_suffix, "transfer.name_suffix", self.name_suffix)
-            for flag in ("processed_files", "refresh_tasks", "failure_alerts"):
+            for flag in ("processed_files", "refresh_tasks", "failure_alerts", "stall_alerts"):
                 problems.check(validation.boolean, f"transfer.{flag}", getattr(self, flag))
             if not self.pipelines:
                 problems.add(
@@ -107,6 +110,8 @@ class ExistingDeployment:
                 kinds.append(("TABLE", "processed_files"))
             if self.refresh_tasks:
                 kinds.append(("TASK", "refresh_task"))
+            if self.stall_alerts:
+                kinds.append(("ALERT", "stall_alert"))
             for object_type, kind in kinds:
                 name = self.name(f"{prefix.snowflake}{kind.upper()}_")
                 yield f"{prefix.address}{kind}", object_type, f'"{database}"."{schema}"."{name}"'
@@ -124,6 +129,8 @@ class SnowSSIBootstrap(TerraformStack):
         roles to SYSADMIN).
     :param serverless_task: also grant ``EXECUTE MANAGED TASK``, for a pipeline stack
         with ``serverless_task=True``.
+    :param stall_alerts: also grant ``EXECUTE ALERT``, for a pipeline stack with
+        ``stall_alert_minutes`` (the provider resumes the alert it creates).
     :param transfer: an existing deployment whose objects move to the role.
     :param required_version: Terraform's version constraint.
     :param provider_versions: the providers' version constraints (only snowflake's is used).
@@ -138,6 +145,7 @@ class SnowSSIBootstrap(TerraformStack):
         grant_to_users: Sequence[str] = (),
         grant_to_roles: Sequence[str] = (),
         serverless_task: bool = False,
+        stall_alerts: bool = False,
         transfer: ExistingDeployment | None = None,
         required_version: str = REQUIRED_VERSION,
         provider_versions: ProviderVersions | None = None,
@@ -154,6 +162,7 @@ class SnowSSIBootstrap(TerraformStack):
                     for name in names:
                         problems.check(validation.account_role_name, prop, name)
             problems.check(validation.boolean, "serverless_task", serverless_task)
+            problems.check(validation.boolean, "stall_alerts", stall_alerts)
             problems.check(
                 validation.instance_of, "transfer", transfer, ExistingDeployment, optional=True
             )
@@ -170,7 +179,7 @@ class SnowSSIBootstrap(TerraformStack):
             self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
         )
         pin(self.role, "pipeline_role")
-        options = {"serverless_task": serverless_task}
+        options = {"serverless_task": serverless_task, "stall_alerts": stall_alerts}
         self.account_grant = GrantPrivilegesToAccountRole(
             self,
             "account_privileges",

@@ -135,10 +135,12 @@ REQUIRED_PRIVILEGES: dict[str, Requirement] = {
 """Resource type -> what creating it needs, with the source."""
 
 
-# Account privileges that only a stack option makes necessary, by the option's name (the
-# stack's and the bootstrap's prop of that name).
+# Account privileges that only a stack option makes necessary, by the bootstrap's prop
+# that grants them: serverless_task (the stack's prop of that name), stall_alerts (the
+# pipeline option stall_alert_minutes).
 OPTIONAL_ACCOUNT_PRIVILEGES: dict[str, Privilege] = {
     "serverless_task": EXECUTE_MANAGED_TASK,
+    "stall_alerts": EXECUTE_ALERT,
 }
 
 
