@@ -296,3 +296,80 @@ def test_an_integration_nothing_reads_may_differ(stacks):
                     json.dumps(other).replace(f"{INTEGRATION}.describe_output", "var.x")
                 )
     assert [v for v in violations(document) if INTEGRATION in v.split(" ")[0]] == []
+
+
+# The stall alert: the 2.20.0 facts about snowflake_alert (the same as 2.10.1's, read at
+# v2.20.0), each safeguard dropped from a real stack.
+ALERT = "snowflake_alert.stall_alert"
+ALERT_SOURCE = f"{R}/alert.go @ {TAG}"
+
+
+def _broken_alert(stacks: dict[str, Any], change: Any) -> list[str]:
+    document = copy.deepcopy(stacks["option:current_stall_alert"])
+    change(document["resource"]["snowflake_alert"]["stall_alert"])
+    return violations(document)
+
+
+def test_the_stall_alert_holds_a_day_below_the_provider_s_bound(stacks):
+    alert = stacks["option:current_stall_alert"]["resource"]["snowflake_alert"]["stall_alert"]
+    # 1,440 minutes: the alert checks every 1,439, the provider's largest interval.
+    assert alert["alert_schedule"] == {"interval": 1439}
+    assert alert["warehouse"] == "${snowflake_warehouse.warehouse.name}"
+    assert (
+        "warehouse"
+        not in stacks["option:current_stall_alert"]["resource"]["snowflake_task"]["task"]
+    )
+
+
+def test_a_qualified_alert_warehouse_is_caught(stacks):
+    found = _broken_alert(
+        stacks,
+        lambda a: a.__setitem__(
+            "warehouse", "${snowflake_warehouse.warehouse.fully_qualified_name}"
+        ),
+    )
+    assert found == [
+        f"{ALERT}.warehouse '${{snowflake_warehouse.warehouse.fully_qualified_name}}' is not a "
+        f"bare name: {ALERT_SOURCE} (alertSchema, ReadAlert)"
+    ]
+
+
+def test_an_alert_without_a_schedule_is_caught(stacks):
+    found = _broken_alert(stacks, lambda a: a.pop("alert_schedule"))
+    assert found == [f"{ALERT}: no alert_schedule: {ALERT_SOURCE} (alertSchema, getAlertSchedule)"]
+
+
+def test_an_alert_left_suspended_is_caught(stacks):
+    found = _broken_alert(stacks, lambda a: a.__setitem__("enabled", False))
+    assert found == [
+        f"{ALERT}: created suspended, never enabled: {ALERT_SOURCE} (alertSchema, CreateAlert); "
+        "Snowflake docs: CREATE ALERT"
+    ]
+
+
+def test_a_condition_that_is_not_one_query_is_caught(stacks):
+    found = _broken_alert(stacks, lambda a: a.__setitem__("condition", a["condition"] + ";"))
+    assert len(found) == 1 and found[0].startswith(f"{ALERT}.condition is not one query: ")
+    assert "DiffSuppressStatement" not in found[0]  # a violation names the fact's source
+
+
+def test_a_notification_call_not_in_the_documented_form_is_caught(stacks):
+    found = _broken_alert(
+        stacks,
+        lambda a: a.__setitem__("action", a["action"].replace("APPLICATION_JSON", "TEXT_HTML")),
+    )
+    assert found == [
+        f"{ALERT}.action: a queue integration takes JSON, not TEXT_HTML: Snowflake docs: "
+        "SYSTEM$SEND_SNOWFLAKE_NOTIFICATION, APPLICATION_JSON, INTEGRATION"
+    ]
+
+
+def test_dropping_the_alert_feature_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:current_stall_alert"])
+    document["provider"]["snowflake"][0]["preview_features_enabled"].remove(
+        "snowflake_alert_resource"
+    )
+    assert violations(document) == [
+        "snowflake_alert declared, feature not enabled: "
+        f"pkg/provider/previewfeatures/preview_features.go @ {TAG}"
+    ]
