@@ -349,8 +349,10 @@ def test_an_alert_left_suspended_is_caught(stacks):
 
 def test_a_condition_that_is_not_one_query_is_caught(stacks):
     found = _broken_alert(stacks, lambda a: a.__setitem__("condition", a["condition"] + ";"))
-    assert len(found) == 1 and found[0].startswith(f"{ALERT}.condition is not one query: ")
-    assert "DiffSuppressStatement" not in found[0]  # a violation names the fact's source
+    assert found == [
+        f"{ALERT}.condition is not one query: {ALERT_SOURCE} (alertSchema); pkg/sdk "
+        f"CreateAlertOptions, pkg/resources/common.go DiffSuppressStatement @ {TAG}"
+    ]
 
 
 def test_a_notification_call_not_in_the_documented_form_is_caught(stacks):
