@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from snowssi_constructs import SnowSSIStack
 from snowssi_constructs._flavour import cdktf, snowflake
 from snowssi_constructs.options import PipelineSettings
 from snowssi_constructs.stall_alert import (
@@ -27,6 +28,8 @@ from snowssi_constructs.testing.task_sql import (
     unqualified_relations,
 )
 from snowssi_constructs.validation import PropError
+from tests.support import synth_app
+from tests.test_bad_inputs import pipeline as build_pipeline
 
 Testing = cdktf.Testing
 TerraformStack = cdktf.TerraformStack
@@ -289,3 +292,123 @@ def test_consuming_the_stream_or_a_custom_statement_is_accepted():
     for layer in ({"processing": "consume_stream"}, {"sql_statement": "CALL my_procedure()"}):
         settings = PipelineSettings.resolve({**layer, "stall_alert_minutes": 45})
         assert settings.stall_alert_minutes == 45
+
+
+# In the stack: one alert per pipeline, on the stack's warehouse, through its failure alerts.
+
+STALLING = {"failure_alerts": True, "processing": "consume_stream", "stall_alert_minutes": 45}
+
+
+@pytest.fixture(scope="module")
+def two_pipelines(synth_stack) -> dict[str, Any]:
+    return synth_stack(**STALLING, pipelines=["orders", "events"])
+
+
+def test_the_option_is_off_by_default_also_when_hardened(default_document, synth_stack):
+    for document in (default_document, synth_stack(hardened=True, failure_alerts=True)):
+        assert "snowflake_alert" not in document["resource"]
+        assert not [name for name in document["output"] if "stall" in name]
+
+
+def test_each_pipeline_gets_its_alert_named_and_addressed_by_the_pipeline(two_pipelines):
+    alerts = two_pipelines["resource"]["snowflake_alert"]
+    assert sorted(alerts) == ["events_stall_alert", "orders_stall_alert"]
+    for pipeline in ("orders", "events"):
+        alert = alerts[f"{pipeline}_stall_alert"]
+        assert "STALL_ALERT_" in alert["name"] and pipeline.upper() in alert["name"]
+        assert alert["warehouse"] == "${snowflake_warehouse.warehouse.name}"
+        assert alert["alert_schedule"] == {"interval": 45}
+        assert f"'pipeline', '{pipeline}'" in alert["action"]
+        assert (
+            f"'task', '${{snowflake_task.{pipeline}_task.fully_qualified_name}}'"
+            in (alert["action"])
+        )
+        stream = f"${{snowflake_stream_on_directory_table.{pipeline}_inbound_stream"
+        assert f"FROM {stream}.fully_qualified_name}}" in alert["condition"]
+        table = f"${{snowflake_table.{pipeline}_processed_files.fully_qualified_name}}"
+        assert f"FROM {table} WHERE NOT COPIED" in alert["condition"]
+        assert (
+            "SNOWFLAKE.NOTIFICATION.INTEGRATION("
+            "'${snowflake_notification_integration.failure_alerts.name}')"
+        ) in alert["action"]
+        assert two_pipelines["output"][f"{pipeline}_stall_alert_fully_qualified_name"]["value"] == (
+            f"${{snowflake_alert.{pipeline}_stall_alert.fully_qualified_name}}"
+        )
+
+
+def test_the_original_pipeline_s_alert_is_named_default_in_the_message(synth_stack):
+    document = synth_stack(**STALLING)
+    alert = document["resource"]["snowflake_alert"]["stall_alert"]
+    assert "'pipeline', 'default'" in alert["action"]
+    assert "stall_alert_fully_qualified_name" in document["output"]
+
+
+def test_a_serverless_pipeline_s_alert_still_runs_on_the_warehouse(synth_stack):
+    document = synth_stack(**STALLING, serverless_task=True)
+    assert "warehouse" not in document["resource"]["snowflake_task"]["task"]
+    alert = document["resource"]["snowflake_alert"]["stall_alert"]
+    assert alert["warehouse"] == "${snowflake_warehouse.warehouse.name}"
+
+
+def test_a_custom_statement_is_allowed_and_every_added_file_counts(synth_stack):
+    document = synth_stack(
+        failure_alerts=True,
+        sql_statement="CALL my_procedure()",
+        file_pattern=r".*[.]csv",
+        stall_alert_minutes=60,
+    )
+    alert = document["resource"]["snowflake_alert"]["stall_alert"]
+    # The custom statement ignores file_pattern, and there is no processed-files record.
+    assert "RLIKE" not in alert["condition"] and "COPIED" not in alert["condition"]
+    assert "METADATA$ACTION = 'INSERT'" in alert["condition"]
+
+
+def test_add_pipeline_sets_its_own_threshold(synth_stack):
+    def build(app: Any) -> None:
+        stack = SnowSSIStack(app, "snowssi", **STALLING, pipelines=["orders"])
+        stack.add_pipeline("invoices", stall_alert_minutes=180)
+        stack.add_pipeline("events", stall_alert_minutes=None)
+
+    alerts = synth_app(build)["snowssi"]["resource"]["snowflake_alert"]
+    assert {name: alert["alert_schedule"]["interval"] for name, alert in alerts.items()} == {
+        "orders_stall_alert": 45,
+        "invoices_stall_alert": 180,
+    }
+
+
+def test_without_failure_alerts_the_stack_refuses_naming_both_props():
+    with pytest.raises(ValueError) as raised:
+        SnowSSIStack(Testing.app(), "snowssi", processing="consume_stream", stall_alert_minutes=30)
+    assert str(raised.value).startswith("stall_alert_minutes: ")
+    assert "failure_alerts=True" in str(raised.value)
+    assert [problem.prop for problem in raised.value.problems] == ["stall_alert_minutes"]
+
+
+def test_the_original_s_copy_stage_is_refused_by_the_stack_naming_both_props():
+    with pytest.raises(ValueError, match=r"^stall_alert_minutes: processing='copy_stage'"):
+        SnowSSIStack(Testing.app(), "snowssi", failure_alerts=True, stall_alert_minutes=30)
+
+
+def test_add_pipeline_refuses_an_alert_a_stack_without_failure_alerts_cannot_send():
+    stack = SnowSSIStack(Testing.app(), "snowssi", processing="consume_stream")
+    with pytest.raises(ValueError, match=r"^stall_alert_minutes: .*failure_alerts=True"):
+        stack.add_pipeline("orders", stall_alert_minutes=30)
+
+
+@pytest.mark.parametrize(
+    ("missing", "named"),
+    [("error_integration", "error_integration"), ("alert_warehouse", "alert_warehouse")],
+)
+def test_a_pipeline_built_directly_refuses_naming_what_the_alert_lacks(missing, named):
+    props: dict[str, Any] = {
+        "error_integration": "ALERTS_INTEGRATION",
+        "alert_warehouse": "WH",
+        "processing": "consume_stream",
+        "stall_alert_minutes": 30,
+    }
+    del props[missing]
+    with pytest.raises(ValueError) as raised:
+        build_pipeline(**props)
+    assert str(raised.value).startswith("stall_alert_minutes: ")
+    assert named in str(raised.value)
+
