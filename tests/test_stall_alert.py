@@ -411,4 +411,3 @@ def test_a_pipeline_built_directly_refuses_naming_what_the_alert_lacks(missing, 
         build_pipeline(**props)
     assert str(raised.value).startswith("stall_alert_minutes: ")
     assert named in str(raised.value)
-
