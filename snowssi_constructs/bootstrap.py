@@ -64,8 +64,10 @@ class ExistingDeployment:
     :param name_suffix: its suffix, the ``random_pet`` id of its state (``terraform
         state show random_pet.pet_name``), e.g. ``happy-panda``.
     :param pipelines: its pipelines' names; ``None`` is the original's single pipeline.
-    :param processed_files: whether its pipelines have the processed-files table
-        (``processing="consume_stream"``).
+    :param processed_files: whether its pipelines have the processed-files table and
+        its pending stream (``processing="consume_stream"``; a deployment from before
+        the pending stream existed gets it from one apply of the pipeline stack at this
+        release, before the transfer).
     :param refresh_tasks: whether its pipelines have the refresh task.
     :param failure_alerts: whether it has the failure alerts' integration.
     :param stall_alerts: whether its pipelines have the stall alert
@@ -108,6 +110,7 @@ class ExistingDeployment:
             kinds += [("STREAM", "stream"), ("TASK", "task")]
             if self.processed_files:
                 kinds.append(("TABLE", "processed_files"))
+                kinds.append(("STREAM", "processed_files_stream"))
             if self.refresh_tasks:
                 kinds.append(("TASK", "refresh_task"))
             if self.stall_alerts:
@@ -131,7 +134,12 @@ class SnowSSIBootstrap(TerraformStack):
         with ``serverless_task=True``.
     :param stall_alerts: also grant ``EXECUTE ALERT``, for a pipeline stack with
         ``stall_alert_minutes`` (the provider resumes the alert it creates).
-    :param transfer: an existing deployment whose objects move to the role.
+    :param transfer: an existing deployment whose objects move to the role. The role is
+        then also granted to the administrator's role (the ``role`` variable) before any
+        transfer, and every transfer depends on that grant: the provider runs ``SHOW
+        GRANTS ON`` each object (and, for a task, ``SHOW TASKS ... IN SCHEMA``) as the
+        administrator's role, on create, on every refresh and on destroy, after the
+        database and schema already belong to the new role.
     :param required_version: Terraform's version constraint.
     :param provider_versions: the providers' version constraints (only snowflake's is used).
     """
@@ -173,7 +181,7 @@ class SnowSSIBootstrap(TerraformStack):
             providers=("snowflake",),
         )
         self.backend = LocalBackend(self, path=f"terraform.{id}.tfstate")
-        self._configure_provider()
+        self.administrator_role = self._configure_provider()
 
         self.role = AccountRole(
             self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
@@ -199,11 +207,14 @@ class SnowSSIBootstrap(TerraformStack):
             )
             pin(grant, f"pipeline_role_to_role_{parent.lower()}")
         self.transfers: list[GrantOwnership] = []
+        self.administrator_grant: GrantAccountRole | None = None
         if transfer is not None:
             self._transfer(transfer)
         TerraformOutput(self, "pipeline_role", value=self.role.name)
 
-    def _configure_provider(self) -> None:
+    def _configure_provider(self) -> str:
+        """The provider block and its variables; returns the administrator's role."""
+
         def variable(name: str, description: str, sensitive: bool = False) -> TerraformVariable:
             return TerraformVariable(
                 self,
@@ -232,8 +243,21 @@ class SnowSSIBootstrap(TerraformStack):
             password=password.string_value,
             preview_features_enabled=lazy_list(lambda: preview_features(self)),
         )
+        return role.string_value
 
     def _transfer(self, deployment: ExistingDeployment) -> None:
+        # Once the database and schema belong to the new role, the administrator's role
+        # sees the objects inside only through the new role: ReadGrantOwnership's SHOW
+        # GRANTS ON each object would fail on every refresh (and drop the grant from the
+        # state with a warning), grantOwnershipOnTask's SHOW TASKS IN SCHEMA would fail,
+        # and so would destroy.
+        self.administrator_grant = GrantAccountRole(
+            self,
+            "to_administrator",
+            role_name=self.role.name,
+            parent_role_name=self.administrator_role,
+        )
+        pin(self.administrator_grant, "pipeline_role_to_administrator")
         # Containers first: a schema's objects are transferred after the schema.
         previous: list[GrantOwnership] = []
         for key, object_type, object_name in deployment.objects():
@@ -243,7 +267,7 @@ class SnowSSIBootstrap(TerraformStack):
                 account_role_name=self.role.name,
                 outbound_privileges="COPY",
                 on=GrantOwnershipOn(object_type=object_type, object_name=object_name),
-                depends_on=[self.account_grant, *previous[-1:]],
+                depends_on=[self.account_grant, self.administrator_grant, *previous[-1:]],
             )
             pin(grant, f"transfer_{key}")
             previous.append(grant)

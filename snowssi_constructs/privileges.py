@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-ObjectKind = Literal["account", "database", "schema", "warehouse", "integration", "stage"]
+ObjectKind = Literal["account", "database", "schema", "warehouse", "integration", "stage", "table"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,11 @@ REQUIRED_PRIVILEGES: dict[str, Requirement] = {
     ),
     "snowflake_stream_on_directory_table": Requirement(
         (*_in_schema("CREATE STREAM"), Privilege("USAGE", "stage", "stage")),
+        "Snowflake docs: CREATE STREAM, Access control requirements",
+    ),
+    # The processed-files record's pending stream: SELECT on the table it reads.
+    "snowflake_stream_on_table": Requirement(
+        (*_in_schema("CREATE STREAM"), Privilege("SELECT", "table", "table")),
         "Snowflake docs: CREATE STREAM, Access control requirements",
     ),
     "snowflake_table": Requirement(

@@ -30,12 +30,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from constructs import Construct
 
 from . import validation
 from ._addresses import pin
 from ._flavour import snowflake
+from .naming import Naming, PipelinePrefix
 from .processed_files import COPIED, sql_literal
 
 Alert = snowflake.alert.Alert
@@ -202,6 +204,32 @@ class StallAlert(Construct):
             ),
         )
         pin(self.alert, address)
+
+    @classmethod
+    def for_pipeline(
+        cls,
+        scope: Construct,
+        *,
+        naming: Naming,
+        prefix: PipelinePrefix,
+        stream: str,
+        record: str | None,
+        file_pattern: str | None,
+        **props: Any,
+    ) -> StallAlert:
+        """The alert of a SnowSSI pipeline, named and addressed like its other objects
+        (``<PIPELINE>_STALL_ALERT_<suffix>``, ``<pipeline>_stall_alert``), over its
+        stream and processed-files record (:func:`pipeline_waiting_files`); ``props``
+        are the other props of :class:`StallAlert`."""
+        return cls(
+            scope,
+            "stall_alert",
+            name=naming.snowflake(f"{prefix.snowflake}STALL_ALERT_"),
+            pipeline=prefix.name or "default",
+            waiting_files=pipeline_waiting_files(stream, file_pattern=file_pattern, record=record),
+            address=f"{prefix.address}stall_alert",
+            **props,
+        )
 
     def _overdue(self) -> str:
         """Each waiting file that has waited more than ``after_minutes``."""

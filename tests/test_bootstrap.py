@@ -37,6 +37,7 @@ OWNED_TYPES: dict[str, tuple[str, ...]] = {
         "snowflake_notification_integration",
     ),
     "stage": ("snowflake_stage", "snowflake_stage_external_s3"),
+    "table": ("snowflake_table",),
 }
 TRANSFERRED_TYPES = {
     "database": "DATABASE",
@@ -44,6 +45,7 @@ TRANSFERRED_TYPES = {
     "warehouse": "WAREHOUSE",
     "integration": "INTEGRATION",
     "stage": "STAGE",
+    "table": "TABLE",
 }
 _REFERENCE = re.compile(r"^\$\{(snowflake_\w+)\.(\w+)\.(?:name|fully_qualified_name)\}$")
 
@@ -301,6 +303,7 @@ TRANSFER_TYPES = {
     "snowflake_notification_integration": "INTEGRATION",
     "snowflake_stage": "STAGE",
     "snowflake_stream_on_directory_table": "STREAM",
+    "snowflake_stream_on_table": "STREAM",
     "snowflake_task": "TASK",
     "snowflake_table": "TABLE",
     "snowflake_alert": "ALERT",
@@ -421,3 +424,90 @@ def test_a_bad_existing_deployment_is_refused_naming_the_field():
         ExistingDeployment(name_suffix="Happy Panda")
     with pytest.raises(ValueError, match=r"transfer.pipelines: "):
         ExistingDeployment(name_suffix="happy-panda", pipelines=[])
+
+
+# Behaviour the suite pinned only through snapshots (issue 25, item 6).
+
+
+def test_the_administrators_password_variable_is_sensitive():
+    document = synth_app(lambda app: SnowSSIBootstrap(app, "b"))["b"]
+    assert document["variable"]["password"]["sensitive"] is True
+    assert "sensitive" not in document["variable"]["user"]
+
+
+def test_refresh_tasks_are_transferred_without_processed_files():
+    stack = synth_app(
+        lambda app: SnowSSIStack(app, "s", name_suffix="happy-panda", refresh_schedule_minutes=5)
+    )["s"]
+    existing = ExistingDeployment(name_suffix="happy-panda", refresh_tasks=True)
+    bootstrap = synth_app(lambda app: SnowSSIBootstrap(app, "b", transfer=existing))["b"]
+    assert transferred(bootstrap) == stack_objects(stack)
+    assert ("TASK", '"DATABASE_HAPPY_PANDA"."SCHEMA_HAPPY_PANDA"."REFRESH_TASK_HAPPY_PANDA"') in (
+        transferred(bootstrap)
+    )
+
+
+@pytest.mark.parametrize("stage_type", ["snowflake_stage", "snowflake_stage_external_s3"])
+def test_a_stage_of_either_generation_needs_usage_on_its_integration(stage_type):
+    from snowssi_constructs.privileges import Privilege
+
+    assert Privilege("USAGE", "integration", "storage_integration") in required_privileges(
+        stage_type, {}
+    )
+
+
+# A transfer that works as the administrator runs it (issue 25, item 2).
+
+
+def _transfer_bootstrap(**props: Any) -> dict[str, Any]:
+    existing = ExistingDeployment(name_suffix="happy-panda", processed_files=True)
+    return synth_app(lambda app: SnowSSIBootstrap(app, "b", transfer=existing, **props))["b"]
+
+
+@pytest.mark.parametrize("grant_to_roles", [(), ("SYSADMIN",)])
+def test_the_role_is_granted_to_the_administrators_role_before_any_transfer(grant_to_roles):
+    bootstrap = _transfer_bootstrap(grant_to_roles=list(grant_to_roles))
+    grants = bootstrap["resource"]["snowflake_grant_account_role"]
+    to_admin = grants["pipeline_role_to_administrator"]
+    assert to_admin["role_name"] == "${snowflake_account_role.pipeline_role.name}"
+    # The variable the provider signs in with: whichever role the administrator uses.
+    assert to_admin["parent_role_name"] == "${var.role}"
+    assert bootstrap["provider"]["snowflake"][0]["role"] == "${var.role}"
+    transfers = bootstrap["resource"]["snowflake_grant_ownership"]
+    assert transfers
+    for transfer in transfers.values():
+        assert (
+            "snowflake_grant_account_role.pipeline_role_to_administrator"
+            in (transfer["depends_on"])
+        )
+
+
+def test_without_a_transfer_the_administrators_role_is_not_granted_the_role():
+    bootstrap = synth_app(lambda app: SnowSSIBootstrap(app, "b"))["b"]
+    assert "pipeline_role_to_administrator" not in bootstrap["resource"].get(
+        "snowflake_grant_account_role", {}
+    )
+
+
+def test_the_transfer_holds_to_the_provider_facts():
+    from snowssi_constructs.testing.facts import violations
+
+    assert violations(_transfer_bootstrap()) == []
+
+
+def test_a_transfer_not_after_the_administrators_grant_is_caught():
+    from snowssi_constructs.testing.facts import violations
+
+    bootstrap = _transfer_bootstrap()
+    transfer = bootstrap["resource"]["snowflake_grant_ownership"]["transfer_task"]
+    transfer["depends_on"].remove("snowflake_grant_account_role.pipeline_role_to_administrator")
+    assert [v.split(":")[0] for v in violations(bootstrap)] == [
+        "snowflake_grant_ownership.transfer_task"
+    ]
+    del bootstrap["resource"]["snowflake_grant_account_role"]["pipeline_role_to_administrator"]
+    assert len(violations(bootstrap)) == len(bootstrap["resource"]["snowflake_grant_ownership"])
+
+
+def test_the_processed_files_pending_stream_is_transferred_after_its_table():
+    keys = [key for key, _, _ in ExistingDeployment("happy-panda", processed_files=True).objects()]
+    assert keys.index("processed_files") < keys.index("processed_files_stream")

@@ -192,15 +192,15 @@ def test_a_look_ahead_pattern_in_the_stream_filter_is_caught(stacks):
         "snowflake_task.task: pattern has a look-ahead '(?!' at position 0: "
         "Snowflake docs 'String functions (regular expressions)'"
     )
-    assert violations(document) == [violation, violation]  # the COPY and the INSERT
+    assert violations(document) == [violation]  # the one statement that reads the stream
 
 
 @pytest.mark.parametrize("option", [o for o in LEGACY_OPTIONS if "file_pattern" in OPTIONS[o]])
 def test_the_check_reads_each_pattern_of_the_task_sql(stacks, option):
     # The facts check the pattern Snowflake runs: the option's own, once per statement.
     sql = stacks[f"option:{option}"]["resource"]["snowflake_task"]["task"]["sql_statement"]
-    statements = 2 if OPTIONS[option].get("processing") == "consume_stream" else 1
-    assert task_patterns(sql) == [OPTIONS[option]["file_pattern"]] * statements
+    # consume_stream filters once, where it records the stream's new files.
+    assert task_patterns(sql) == [OPTIONS[option]["file_pattern"]]
     # A stall alert waits only for the files the task copies: the same pattern, once in
     # the condition and once in the action.
     for alert in stacks[f"option:{option}"]["resource"].get("snowflake_alert", {}).values():
@@ -281,6 +281,14 @@ def test_a_transfer_that_revokes_grants_is_caught():
         }
     }
     assert len(violations(document)) == 1
+
+
+def test_a_recorded_table_without_change_tracking_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:consume_stream"])
+    table = document["resource"]["snowflake_table"]["processed_files"]
+    assert table["change_tracking"] is True
+    del table["change_tracking"]
+    assert [v.split(":")[0] for v in violations(document)] == ["snowflake_table.processed_files"]
 
 
 # The stall alert (snowflake_alert): each safeguard dropped from a real stack is caught.

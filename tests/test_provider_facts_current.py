@@ -298,6 +298,21 @@ def test_an_integration_nothing_reads_may_differ(stacks):
     assert [v for v in violations(document) if INTEGRATION in v.split(" ")[0]] == []
 
 
+def test_an_unquoted_integration_import_id_is_caught(stacks):
+    document = mutated(stacks, "option:current_upgrade")
+    (block,) = [b for b in document["import"] if b["to"] == INTEGRATION]
+    block["id"] = block["id"].strip('"')
+    assert [v.split(",")[0] for v in violations(document)] == [f"import of {INTEGRATION}"]
+
+
+def test_a_removed_block_without_its_lifecycle_is_caught(stacks):
+    document = mutated(stacks, "option:current_upgrade")
+    del document["removed"][0]["lifecycle"]
+    assert [v.split(" destroys")[0] for v in violations(document)] == [
+        f"removed {document['removed'][0]['from']}"
+    ]
+
+
 # The stall alert: the 2.20.0 facts about snowflake_alert (the same as 2.10.1's, read at
 # v2.20.0), each safeguard dropped from a real stack.
 ALERT = "snowflake_alert.stall_alert"

@@ -19,6 +19,7 @@ from typing import Any
 from ..snowflake_regex import unsupported_constructs
 from . import facts_2_20
 from .alert_facts import alert_pattern_violations, alert_violations
+from .deployment_facts import stream_on_table_violations, transfer_violations
 from .fact import Fact
 from .integration_facts import grant_ownership_violations, notification_violations
 from .task_sql import task_patterns
@@ -106,6 +107,9 @@ PROVIDER_2_10_1 = FactSet(
             "snowflake_warehouse",
             "snowflake_task",
             "snowflake_stream_on_directory_table",
+            # The processed-files record's pending stream (pkg/resources/stream_on_table.go:
+            # plain Tracking*Wrapper contexts).
+            "snowflake_stream_on_table",
             # The bootstrap's role and grants (pkg/resources/account_role.go,
             # grant_privileges_to_account_role.go, grant_account_role.go,
             # grant_ownership.go: plain Tracking*Wrapper contexts, no preview wrapper).
@@ -233,6 +237,8 @@ def violations(document: Mapping[str, Any]) -> list[str]:
                 found.append(f"data.{data_type} declared, feature not enabled: {source}")
         elif data_type not in facts.not_gated_data:
             found.append(f"data.{data_type}: no fact about its preview gate; look it up")
+    found += transfer_violations(document, f"v{facts.version}")
+    found += stream_on_table_violations(document, f"v{facts.version}")
     return found
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..snowflake_regex import unsupported_constructs
 from .alert_facts import alert_pattern_violations, alert_violations
+from .deployment_facts import stream_on_table_violations, transfer_violations
 from .fact import Fact
 from .integration_facts import grant_ownership_violations, notification_violations
 from .recompute_facts import recompute_violations
@@ -54,6 +55,7 @@ STABLE = {
         "snowflake_warehouse",
         "snowflake_task",
         "snowflake_stream_on_directory_table",
+        "snowflake_stream_on_table",
         "snowflake_stage_external_s3",
         "snowflake_storage_integration_aws",
         "snowflake_account_role",
@@ -231,6 +233,7 @@ def violations(document: Mapping[str, Any]) -> list[str]:
     found += _reference_violations(json.dumps(document))
     found += _upgrade_violations(document)
     found += recompute_violations(document)
+    found += transfer_violations(document, TAG) + stream_on_table_violations(document, TAG)
     return found
 
 
