@@ -122,6 +122,7 @@ if TYPE_CHECKING:
     import cdktf_cdktf_provider_snowflake.stage
     import cdktf_cdktf_provider_snowflake.storage_integration
     import cdktf_cdktf_provider_snowflake.stream_on_directory_table
+    import cdktf_cdktf_provider_snowflake.stream_on_table
     import cdktf_cdktf_provider_snowflake.table
     import cdktf_cdktf_provider_snowflake.task
     import cdktf_cdktf_provider_snowflake.warehouse
