@@ -6,6 +6,7 @@ read as Snowflake reads it; bad input refused at construction, naming the prop."
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -28,7 +29,7 @@ from snowssi_constructs.testing.task_sql import (
     unqualified_relations,
 )
 from snowssi_constructs.validation import PropError
-from tests.support import synth_app
+from tests.support import ROOT, synth_app
 from tests.test_bad_inputs import pipeline as build_pipeline
 
 Testing = cdktf.Testing
@@ -411,3 +412,23 @@ def test_a_pipeline_built_directly_refuses_naming_what_the_alert_lacks(missing, 
         build_pipeline(**props)
     assert str(raised.value).startswith("stall_alert_minutes: ")
     assert named in str(raised.value)
+
+
+def test_the_documented_message_has_the_keys_the_action_sends(alert):
+    page = (ROOT / "docs" / "failure-alerts.md").read_text(encoding="utf-8")
+    section = page[page.index("## Stall alerts") :]
+    example = re.search(r"```json\n(.*?)```", section, re.DOTALL)
+    assert example is not None
+    arguments, depth, current = [], 0, ""
+    for char in alert["action"].split("OBJECT_CONSTRUCT(", 1)[1]:
+        if char == ")" and depth == 0:
+            break
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            arguments.append(current.strip())
+            current = ""
+        else:
+            current += char
+    arguments.append(current.strip())
+    sent = [key.strip("'") for key in arguments[::2]]
+    assert sorted(json.loads(example.group(1))) == sorted(sent)
