@@ -325,6 +325,10 @@ def _alert_mutations() -> dict[str, tuple[Any, str]]:
             set_("alert_schedule", {"interval": 5, "cron": {"expression": "* * * * *"}}),
             f"{ALERT}.alert_schedule holds ['interval', 'cron']",
         ),
+        "cron without its time zone": (
+            set_("alert_schedule", {"cron": {"expression": "0 * * * *"}}),
+            f"{ALERT}.alert_schedule.cron needs expression and time_zone",
+        ),
         "not enabled": (
             lambda alert: alert.pop("enabled"),
             f"{ALERT}: created suspended, never enabled: {ALERT_SOURCE} (alertSchema, CreateAlert)",
@@ -380,6 +384,13 @@ def test_dropping_the_alert_feature_is_caught(stacks):
         "snowflake_alert declared, feature not enabled: "
         f"pkg/provider/previewfeatures/preview_features.go and {ALERT_SOURCE}"
     ]
+
+
+def test_a_cron_schedule_with_its_time_zone_holds(stacks):
+    document = copy.deepcopy(stacks["option:stall_alert"])
+    alert = document["resource"]["snowflake_alert"]["stall_alert"]
+    alert["alert_schedule"] = {"cron": {"expression": "0 * * * *", "time_zone": "UTC"}}
+    assert violations(document) == []
 
 
 def test_the_stall_alert_stack_is_checked_for_its_alert(stacks):

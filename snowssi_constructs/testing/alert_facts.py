@@ -42,7 +42,7 @@ def alert_facts(tag: str) -> dict[str, Fact]:
         "schedule": Fact(
             "alert_schedule is Optional, but getAlertSchedule indexes its first element "
             "unguarded (create fails without it); it holds one of interval (minutes, above "
-            "0 and below 1440) or cron",
+            "0 and below 1440) or cron (expression and time_zone, both required)",
             f"{source} (alertSchema, getAlertSchedule)",
         ),
         "enabled": Fact(
@@ -116,6 +116,13 @@ def _schedule_violations(address: str, schedule: object, fact: Fact) -> list[str
     given = [key for key in ("interval", "cron") if schedule.get(key) is not None]
     if len(given) != 1:
         return [f"{address}.alert_schedule holds {given or 'nothing'}: {fact}"]
+    cron = schedule.get("cron")
+    if isinstance(cron, list) and len(cron) == 1:
+        cron = cron[0]
+    if given == ["cron"] and not (
+        isinstance(cron, Mapping) and cron.get("expression") and cron.get("time_zone")
+    ):
+        return [f"{address}.alert_schedule.cron needs expression and time_zone: {fact}"]
     interval = schedule.get("interval")
     if given == ["interval"] and not (
         isinstance(interval, int) and 0 < interval <= MAX_INTERVAL_MINUTES
