@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .s3_bucket import EncryptedBucket as EncryptedBucket
     from .stack import SnowSSIStack as SnowSSIStack
     from .stage import ExternalStage as ExternalStage
+    from .stall_alert import StallAlert as StallAlert
     from .storage_integration import S3StorageIntegration as S3StorageIntegration
     from .storage_integration_aws import AwsStorageIntegration as AwsStorageIntegration
     from .variables import SnowSSIVariables as SnowSSIVariables
@@ -76,6 +77,7 @@ _EXPORTS = {
     "SnowSSIVariables": "variables",
     "SnowflakeAccessRole": "iam_role",
     "SqlContext": "options",
+    "StallAlert": "stall_alert",
     "TerraformStack": "_flavour",
     "configure_providers": "providers",
     "pin_versions": "providers",

@@ -114,6 +114,7 @@ if TYPE_CHECKING:
     import cdktf_cdktf_provider_random.provider
     import cdktf_cdktf_provider_snowflake as snowflake
     import cdktf_cdktf_provider_snowflake.account_role
+    import cdktf_cdktf_provider_snowflake.alert
     import cdktf_cdktf_provider_snowflake.database
     import cdktf_cdktf_provider_snowflake.grant_account_role
     import cdktf_cdktf_provider_snowflake.grant_ownership

@@ -71,6 +71,8 @@ class ExistingDeployment:
         release, before the transfer).
     :param refresh_tasks: whether its pipelines have the refresh task.
     :param failure_alerts: whether it has the failure alerts' integration.
+    :param stall_alerts: whether its pipelines have the stall alert
+        (``stall_alert_minutes``).
     """
 
     name_suffix: str
@@ -78,11 +80,12 @@ class ExistingDeployment:
     processed_files: bool = False
     refresh_tasks: bool = False
     failure_alerts: bool = False
+    stall_alerts: bool = False
 
     def __post_init__(self) -> None:
         with validation.Problems("ExistingDeployment") as problems:
             problems.check(validation.name_suffix, "transfer.name_suffix", self.name_suffix)
-            for flag in ("processed_files", "refresh_tasks", "failure_alerts"):
+            for flag in ("processed_files", "refresh_tasks", "failure_alerts", "stall_alerts"):
                 problems.check(validation.boolean, f"transfer.{flag}", getattr(self, flag))
             if not self.pipelines:
                 problems.add(
@@ -111,6 +114,8 @@ class ExistingDeployment:
                 kinds.append(("STREAM", "processed_files_stream"))
             if self.refresh_tasks:
                 kinds.append(("TASK", "refresh_task"))
+            if self.stall_alerts:
+                kinds.append(("ALERT", "stall_alert"))
             for object_type, kind in kinds:
                 name = self.name(f"{prefix.snowflake}{kind.upper()}_")
                 yield f"{prefix.address}{kind}", object_type, f'"{database}"."{schema}"."{name}"'
@@ -133,6 +138,8 @@ class SnowSSIBootstrap(TerraformStack):
         roles to SYSADMIN).
     :param serverless_task: also grant ``EXECUTE MANAGED TASK``, for a pipeline stack
         with ``serverless_task=True``.
+    :param stall_alerts: also grant ``EXECUTE ALERT``, for a pipeline stack with
+        ``stall_alert_minutes`` (the provider resumes the alert it creates).
     :param transfer: an existing deployment whose objects move to the role. The role is
         then also granted to the administrator's role (the ``role`` variable) before any
         transfer, and every transfer depends on that grant: the provider runs ``SHOW
@@ -166,6 +173,7 @@ class SnowSSIBootstrap(TerraformStack):
         grant_to_users: Sequence[str] = (),
         grant_to_roles: Sequence[str] = (),
         serverless_task: bool = False,
+        stall_alerts: bool = False,
         transfer: ExistingDeployment | None = None,
         snowflake_provider: SnowflakeProvider = "legacy",
         s3_backend: S3StateBackend | None = None,
@@ -180,6 +188,7 @@ class SnowSSIBootstrap(TerraformStack):
             grant_to_users=grant_to_users,
             grant_to_roles=grant_to_roles,
             serverless_task=serverless_task,
+            stall_alerts=stall_alerts,
             transfer=transfer,
             snowflake_provider=snowflake_provider,
             s3_backend=s3_backend,
@@ -203,15 +212,17 @@ class SnowSSIBootstrap(TerraformStack):
             self, "account_role", name=role_name, comment="Deploys and owns the SnowSSI pipeline."
         )
         pin(self.role, "pipeline_role")
-        self._grant(role_name, serverless_task, grant_to_users, grant_to_roles)
+        # The options that need an account privilege of their own (privileges.py).
+        options = {"serverless_task": serverless_task, "stall_alerts": stall_alerts}
+        self._grant(role_name, options, grant_to_users, grant_to_roles)
         self.transfers: list[GrantOwnership] = []
         self.administrator_grant: GrantAccountRole | None = None
         if transfer is not None:
             self._transfer(transfer)
         TerraformOutput(self, "pipeline_role", value=self.role.name)
-        serverless = frozenset({"serverless_task"} if serverless_task else ())
+        granted = frozenset(option for option, on in options.items() if on)
         state = None if s3_backend is None else (s3_backend.bucket, s3_backend.state_key(id))
-        check_with_the_app(self, BootstrapFacts(id, role_name, serverless, state))
+        check_with_the_app(self, BootstrapFacts(id, role_name, granted, state))
 
     def _check_props(
         self,
@@ -221,6 +232,7 @@ class SnowSSIBootstrap(TerraformStack):
         grant_to_users: Sequence[str],
         grant_to_roles: Sequence[str],
         serverless_task: bool,
+        stall_alerts: bool,
         transfer: ExistingDeployment | None,
         snowflake_provider: SnowflakeProvider,
         s3_backend: S3StateBackend | None,
@@ -241,6 +253,7 @@ class SnowSSIBootstrap(TerraformStack):
                     for name in names:
                         problems.check(validation.account_role_name, prop, name)
             problems.check(validation.boolean, "serverless_task", serverless_task)
+            problems.check(validation.boolean, "stall_alerts", stall_alerts)
             problems.check(
                 validation.instance_of, "transfer", transfer, ExistingDeployment, optional=True
             )
@@ -256,11 +269,10 @@ class SnowSSIBootstrap(TerraformStack):
     def _grant(
         self,
         role_name: str,
-        serverless_task: bool,
+        options: dict[str, bool],
         grant_to_users: Sequence[str],
         grant_to_roles: Sequence[str],
     ) -> None:
-        options = {"serverless_task": serverless_task}
         # What the app's checks compare a stack under this role with.
         self.role_name = role_name
         self.account_privileges = account_privileges(options=[o for o, on in options.items() if on])

@@ -15,24 +15,22 @@ layer for each.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
-    Any,
     ClassVar,
     Final,
     Literal,
     Protocol,
-    Self,
     TypedDict,
     get_args,
 )
 
 from . import validation
-from .generations import Generation
 from .kms_key import check_key_principals
+from .settings import Settings
+from .validation import MAX_SCHEDULE_MINUTES
 
 if TYPE_CHECKING:
     from ._flavour import snowflake
@@ -42,8 +40,6 @@ if TYPE_CHECKING:
 
 Processing = Literal["copy_stage", "consume_stream"]
 PROCESSING_MODES: Final[tuple[str, ...]] = get_args(Processing)
-# A Snowflake task schedule in minutes: at most 8 days (11,520 minutes).
-MAX_SCHEDULE_MINUTES: Final = 11_520
 
 
 class SqlContext(Protocol):
@@ -82,8 +78,6 @@ class SqlContext(Protocol):
 
 
 SqlStatement = str | Callable[[SqlContext], str]
-# Groups of names an unknown keyword is matched against: (how a message calls them, names).
-Accepted = Sequence[tuple[str, Sequence[str]]]
 
 
 class PipelineOptions(TypedDict, total=False):
@@ -108,6 +102,7 @@ class PipelineOptions(TypedDict, total=False):
     serverless_schedule_minutes: int
     serverless_target_completion_minutes: int
     suspend_task_after_num_failures: int | None
+    stall_alert_minutes: int | None
 
 
 class SharedOptions(TypedDict, total=False):
@@ -121,73 +116,6 @@ class SharedOptions(TypedDict, total=False):
     access_role_conditions: bool
     warehouse_auto_suspend: int | None
     warehouse_auto_resume: bool | None
-
-
-class Settings:
-    """A frozen value resolved from layers of options (see :meth:`resolve`)."""
-
-    # Set by @dataclass on each subclass: the settings, and the class variables too.
-    __dataclass_fields__: ClassVar[dict[str, Any]]
-    # What an error calls the settings, when it lists them; not a setting.
-    _described_as: ClassVar[str] = "settings"
-
-    if TYPE_CHECKING:
-
-        def __init__(self, **settings: Any) -> None: ...
-
-    @classmethod
-    def names(cls) -> tuple[str, ...]:
-        """The settings' names: the dataclass fields, without its class variables."""
-        return tuple(field.name for field in dataclasses.fields(cls))
-
-    @classmethod
-    def resolve(
-        cls,
-        *layers: Mapping[str, object],
-        called: type | None = None,
-        also_accepted: Accepted = (),
-    ) -> Self:
-        """The defaults overlaid with ``layers`` in order (the last one wins).
-
-        A key that is not a setting is a ``TypeError`` naming it, with the closest name
-        among the settings, the props of the construct ``called``
-        (:func:`~snowssi_constructs.validation.keyword_props`) and ``also_accepted``
-        (groups: a description and the names), reported with every problem of the
-        values in one error.
-        """
-        if called is not None:
-            also_accepted = [
-                (f"{called.__name__}'s props", validation.keyword_props(called)),
-                *also_accepted,
-            ]
-        merged: dict[str, Any] = {}
-        for layer in layers:
-            merged.update(layer)
-        names = cls.names()
-        accepted = ((f"the {cls._described_as}", names), *also_accepted)
-        with validation.Problems(cls.__name__) as problems:
-            for unknown in sorted(merged.keys() - set(names)):
-                del merged[unknown]
-                problems.check(validation.unexpected_keyword, unknown, accepted)
-            resolved = cls(**merged)
-        return resolved
-
-    def updated(self, *layers: Mapping[str, object], also_accepted: Accepted = ()) -> Self:
-        """These settings overlaid with ``layers``, resolved again."""
-        return self.resolve(vars(self), *layers, also_accepted=also_accepted)
-
-
-def check_generation_options(
-    problems: validation.Problems, options: Mapping[str, object], generation: Generation
-) -> None:
-    """Record each option given in ``options`` that ``generation`` does not read, as a
-    problem naming the option and the generation (it would be dropped without a word)."""
-    for option, reason in generation.unread_options:
-        if option in options:
-            problems.add(
-                option,
-                f"does nothing on the {generation.name!r} provider generation: {reason}",
-            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,6 +172,13 @@ class PipelineSettings(Settings):
     10 unless someone changed it (Snowflake's default since behaviour change 2023_08;
     the provider's description still says 0). A suspended task is reported as
     ``started = false``, so the next ``terraform apply`` resumes it."""
+    stall_alert_minutes: int | None = None
+    """Page when a file has waited longer than this many minutes to be processed: a
+    Snowflake alert (:class:`~snowssi_constructs.stall_alert.StallAlert`) checks the
+    pipeline's waiting files on a schedule and sends a message through the failure
+    alerts' integration (so it needs ``failure_alerts=True``). Not with
+    ``processing="copy_stage"`` and no ``sql_statement``: that task never consumes the
+    stream, so every file would wait forever. ``None`` (the default) is off."""
 
     def __post_init__(self) -> None:
         with validation.Problems(type(self).__name__) as problems:
@@ -300,6 +235,23 @@ class PipelineSettings(Settings):
                 optional=True,
                 minimum=0,
             )
+            problems.check(
+                validation.integer,
+                "stall_alert_minutes",
+                self.stall_alert_minutes,
+                optional=True,
+                minimum=1,
+                maximum=MAX_SCHEDULE_MINUTES,
+            )
+            never_consumed = self.processing == "copy_stage" and self.sql_statement is None
+            if self.stall_alert_minutes is not None and never_consumed:
+                problems.add(
+                    "stall_alert_minutes",
+                    "processing='copy_stage' never consumes the stream, so every file "
+                    "would wait forever and the alert page on every run: give "
+                    "processing='consume_stream' (or a sql_statement that consumes the "
+                    "stream)",
+                )
 
 
 def _text(

@@ -19,34 +19,32 @@ from .generations import LEGACY, Generation
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming, PipelinePrefix
 from .options import PipelineOptions, PipelineSettings, Processing, SqlContext, SqlStatement
-from .pipeline_props import check_generation_props, check_pipeline_props, resolve_settings
+from .pipeline_props import (
+    check_generation_props,
+    check_pipeline_props,
+    check_stall_alert_props,
+    resolve_settings,
+)
 from .processed_files import (
     DIRECTORY_COLUMNS,
-    RECORD_COLUMNS,
     consume_stream_sql,
     consume_stream_when,
+    record_table_columns,
     sql_literal,
 )
 from .s3_bucket import EncryptedBucket
 from .stage import ExternalStage
+from .stall_alert import StallAlert
 from .storage_integration import S3StorageIntegration
 from .storage_integration_aws import AwsStorageIntegration
 
 StreamOnDirectoryTable = snowflake.stream_on_directory_table.StreamOnDirectoryTable
 StreamOnTable = snowflake.stream_on_table.StreamOnTable
 Table = snowflake.table.Table
-TableColumn = snowflake.table.TableColumn
-TableColumnDefault = snowflake.table.TableColumnDefault
 Task = snowflake.task.Task
 TaskSchedule = snowflake.task.TaskSchedule
 
-__all__ = [
-    "DIRECTORY_COLUMNS",
-    "Processing",
-    "SnowSSIPipeline",
-    "SqlContext",
-    "SqlStatement",
-]
+__all__ = ["DIRECTORY_COLUMNS", "Processing", "SnowSSIPipeline", "SqlContext", "SqlStatement"]
 
 
 class SnowSSIPipeline(Construct):
@@ -67,6 +65,8 @@ class SnowSSIPipeline(Construct):
     :param error_integration: the notification integration the tasks send their error
         notifications to (:class:`~snowssi_constructs.failure_alerts.FailureAlerts`);
         ``None`` sends none.
+    :param alert_warehouse: the name (not the fully qualified name) of the warehouse the
+        stall alert runs on (``stall_alert_minutes``), also for serverless tasks.
     :param name: ``None`` for the original's single pipeline (its names, addresses and
         ``moved`` blocks); otherwise a short lowercase name (``orders``) that prefixes
         every name and address of this pipeline.
@@ -105,6 +105,7 @@ class SnowSSIPipeline(Construct):
         integration: S3StorageIntegration | AwsStorageIntegration,
         access_role: SnowflakeAccessRole,
         error_integration: str | None = None,
+        alert_warehouse: str | None = None,
         name: str | None = None,
         settings: PipelineSettings | None = None,
         generation: Generation = LEGACY,
@@ -128,10 +129,12 @@ class SnowSSIPipeline(Construct):
                 problems, generation=generation, integration=integration, adopt_legacy=adopt_legacy
             )
             problems.check(validation.string, "error_integration", error_integration, optional=True)
+            problems.check(validation.string, "alert_warehouse", alert_warehouse, optional=True)
             # Last in the block: a bad option joins the problems above.
             settings = resolve_settings(
                 problems, settings, options, called=type(self), generation=generation
             )
+            check_stall_alert_props(problems, settings, error_integration, alert_warehouse)
 
         self.pipeline_name = name
         self.settings = settings
@@ -145,6 +148,7 @@ class SnowSSIPipeline(Construct):
         self._integration = integration
         self._access_role = access_role
         self._error_integration = error_integration
+        self._alert_warehouse = alert_warehouse
         self._adopt_legacy = adopt_legacy
         self._check_bucket_names()
 
@@ -158,6 +162,7 @@ class SnowSSIPipeline(Construct):
         self.pending_stream = self._pending_stream()
         self.task = self._task(self._statement())
         self.refresh_task = self._refresh_task()
+        self.stall_alert = self._stall_alert()
 
     def _address(self, base: str) -> str:
         return f"{self._prefix.address}{base}"
@@ -236,16 +241,7 @@ class SnowSSIPipeline(Construct):
             name=self._naming.snowflake(f"{self._prefix.snowflake}PROCESSED_FILES_"),
             database=self._database,
             schema=self._schema,
-            column=[
-                TableColumn(
-                    name=column.name,
-                    type=column.type,
-                    default=None
-                    if column.default is None
-                    else TableColumnDefault(constant=column.default),
-                )
-                for column in RECORD_COLUMNS
-            ],
+            column=record_table_columns(),
             # The pending stream turns change tracking on; declared, so that the next
             # plan does not turn it off.
             change_tracking=True,
@@ -332,6 +328,26 @@ class SnowSSIPipeline(Construct):
             suspend_task_after_num_failures=self.settings.suspend_task_after_num_failures,
         )
         return pin(task, self._address("refresh_task"))
+
+    def _stall_alert(self) -> StallAlert | None:
+        minutes, record = self.settings.stall_alert_minutes, self.processed_files
+        if minutes is None or self._error_integration is None or self._alert_warehouse is None:
+            return None
+        return StallAlert.for_pipeline(
+            self,
+            naming=self._naming,
+            prefix=self._prefix,
+            database=self._database,
+            schema=self._schema,
+            warehouse=self._alert_warehouse,
+            integration_name=self._error_integration,
+            task=self.task.fully_qualified_name,
+            stream=self.stream.fully_qualified_name,
+            record=None if record is None else record.fully_qualified_name,
+            # A custom statement ignores file_pattern; then every added file counts.
+            file_pattern=None if self.settings.sql_statement else self.settings.file_pattern,
+            after_minutes=minutes,
+        )
 
     def copy_stage_sql(self) -> str:
         """The original's statement: copy every file of the inbound stage (optionally

@@ -40,6 +40,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from ._flavour import snowflake
+
+TableColumn = snowflake.table.TableColumn
+TableColumnDefault = snowflake.table.TableColumnDefault
+
 __all__ = [
     "COPIED",
     "DIRECTORY_COLUMNS",
@@ -83,6 +88,18 @@ RECORD_COLUMNS: Final[tuple[RecordColumn, ...]] = (
 )
 """The processed-files table's columns, in order; new columns are only ever appended,
 so an existing table is altered in place, never replaced."""
+
+
+def record_table_columns() -> list[TableColumn]:
+    """:data:`RECORD_COLUMNS` as the table resource's ``column`` blocks."""
+    return [
+        TableColumn(
+            name=column.name,
+            type=column.type,
+            default=None if column.default is None else TableColumnDefault(constant=column.default),
+        )
+        for column in RECORD_COLUMNS
+    ]
 
 
 def consume_stream_when(stream: str, pending_stream: str) -> str:

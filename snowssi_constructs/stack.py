@@ -19,13 +19,14 @@ from .generations import (
 )
 from .iam_role import SnowflakeAccessRole
 from .kms_key import PipelineKey
-from .naming import Naming, PipelinePrefix
+from .naming import Naming
 from .options import (
     PipelineOptions,
-    check_generation_options,
 )
+from .outputs import pipeline_outputs
 from .pipeline import SnowSSIPipeline
 from .providers import ProviderVersions, configure_providers, pin_versions
+from .settings import check_generation_options
 from .stack_props import check_stack_props, resolve_settings
 from .storage_integration import S3StorageIntegration
 from .storage_integration_aws import AwsStorageIntegration
@@ -310,6 +311,12 @@ class SnowSSIStack(TerraformStack):
                 options, also_accepted=[("add_pipeline's props", ("name",))]
             )
             check_generation_options(problems, options, self.generation)
+            if settings.stall_alert_minutes is not None and self.failure_alerts is None:
+                problems.add(
+                    "stall_alert_minutes",
+                    "the alert sends through the failure alerts' integration: give "
+                    "failure_alerts=True",
+                )
         pipeline = SnowSSIPipeline(
             self,
             f"pipeline_{name}" if name else "pipeline",
@@ -323,6 +330,9 @@ class SnowSSIStack(TerraformStack):
             error_integration=(
                 self.failure_alerts.integration_name if self.failure_alerts else None
             ),
+            # The alert needs a warehouse even when the tasks are serverless; by its name,
+            # which the provider reads back (not the fully qualified name).
+            alert_warehouse=self.warehouse.name,
             name=name,
             settings=settings,
             generation=self.generation,
@@ -373,26 +383,8 @@ class SnowSSIStack(TerraformStack):
             )
 
     def _pipeline_outputs(self, pipeline: SnowSSIPipeline) -> None:
-        prefix = PipelinePrefix(pipeline.pipeline_name).address
-        for name, value in (
-            ("inbound_bucket_name", pipeline.inbound_bucket.bucket_name),
-            ("inbound_bucket_arn", pipeline.inbound_bucket.bucket_arn),
-            ("outbound_bucket_name", pipeline.outbound_bucket.bucket_name),
-            ("outbound_bucket_arn", pipeline.outbound_bucket.bucket_arn),
-            ("inbound_stage_fully_qualified_name", pipeline.inbound_stage.fully_qualified_name),
-            ("outbound_stage_fully_qualified_name", pipeline.outbound_stage.fully_qualified_name),
-            ("stream_name", pipeline.stream.name),
-            ("stream_fully_qualified_name", pipeline.stream.fully_qualified_name),
-            ("task_name", pipeline.task.name),
-            ("task_fully_qualified_name", pipeline.task.fully_qualified_name),
-        ):
-            TerraformOutput(self, f"{prefix}{name}", value=value)
-        if pipeline.processed_files is not None:
-            TerraformOutput(
-                self,
-                f"{prefix}processed_files_table_fully_qualified_name",
-                value=pipeline.processed_files.fully_qualified_name,
-            )
+        for name, value in pipeline_outputs(pipeline):
+            TerraformOutput(self, name, value=value)
 
 
 def _bool_to_str(value: bool | None) -> str | None:

@@ -12,10 +12,10 @@ from .options import (
     PipelineOptions,
     PipelineSettings,
     SharedSettings,
-    check_generation_options,
 )
 from .pipeline_props import check_pipeline_names
 from .providers import ProviderVersions
+from .settings import check_generation_options
 from .variables import DEFAULT_PIPELINE_ROLE, DEFAULT_ROLE
 
 

@@ -113,7 +113,8 @@ def unmet_privileges(stack: dict[str, Any], bootstrap: dict[str, Any]) -> Iterat
 def synth_pair(**stack_props: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     def build(app: Any) -> None:
         SnowSSIBootstrap(app, "bootstrap", role_name=ROLE,
-                         serverless_task=bool(stack_props.get("serverless_task")))  # fmt: skip
+                         serverless_task=bool(stack_props.get("serverless_task")),
+                         stall_alerts="stall_alert_minutes" in stack_props)  # fmt: skip
         SnowSSIStack(app, "snowssi", snowflake_role=ROLE, **stack_props)
 
     documents = synth_app(build)
@@ -132,6 +133,20 @@ STACKS: dict[str, dict[str, Any]] = {
         "snowflake_provider": "current",
         "serverless_task": True,
         "processing": "consume_stream",
+    },
+    # The stall alerts: the alert, enabled, on the warehouse (serverless tasks too).
+    "stall_alerts": {
+        "failure_alerts": True,
+        "processing": "consume_stream",
+        "stall_alert_minutes": 30,
+        "pipelines": ["orders", "events"],
+    },
+    "current_serverless_stall_alerts": {
+        "snowflake_provider": "current",
+        "serverless_task": True,
+        "failure_alerts": True,
+        "processing": "consume_stream",
+        "stall_alert_minutes": 30,
     },
 }
 
@@ -175,6 +190,8 @@ def test_the_bootstrap_grants_no_account_privilege_a_stack_does_not_need(pairs):
     assert bootstrap_grants(default_bootstrap) == set(ACCOUNT_PRIVILEGES)
     assert "EXECUTE MANAGED TASK" not in bootstrap_grants(default_bootstrap)
     assert "EXECUTE MANAGED TASK" in bootstrap_grants(pairs["serverless"][1])
+    assert "EXECUTE ALERT" not in bootstrap_grants(default_bootstrap)
+    assert "EXECUTE ALERT" in bootstrap_grants(pairs["stall_alerts"][1])
 
 
 def test_a_missing_account_grant_is_caught(pairs):
@@ -191,6 +208,27 @@ def test_a_serverless_stack_under_the_plain_bootstrap_is_caught(pairs):
     _, bootstrap = pairs["default"]
     assert list(unmet_privileges(stack, bootstrap)) == [
         "snowflake_task.task: EXECUTE MANAGED TASK on the account is not granted"
+    ]
+
+
+def test_a_stall_alert_stack_under_the_plain_bootstrap_is_caught(pairs):
+    # Without EXECUTE ALERT the provider creates the alert and fails to resume it with
+    # only a warning: every plan would try to enable it again.
+    stack, _ = pairs["stall_alerts"]
+    _, bootstrap = pairs["default"]
+    assert list(unmet_privileges(stack, bootstrap)) == [
+        "snowflake_alert.events_stall_alert: EXECUTE ALERT on the account is not granted",
+        "snowflake_alert.orders_stall_alert: EXECUTE ALERT on the account is not granted",
+    ]
+
+
+def test_the_stall_alert_runs_on_the_warehouse_the_role_owns(pairs):
+    stack, bootstrap = copy.deepcopy(pairs["current_serverless_stall_alerts"])
+    alert = stack["resource"]["snowflake_alert"]["stall_alert"]
+    assert alert["warehouse"] == "${snowflake_warehouse.warehouse.name}"
+    alert["warehouse"] = "SHARED_WAREHOUSE"
+    assert list(unmet_privileges(stack, bootstrap)) == [
+        "snowflake_alert.stall_alert: USAGE on warehouse 'SHARED_WAREHOUSE': not owned"
     ]
 
 
@@ -276,6 +314,7 @@ TRANSFER_TYPES = {
     "snowflake_stream_on_table": "STREAM",
     "snowflake_task": "TASK",
     "snowflake_table": "TABLE",
+    "snowflake_alert": "ALERT",
 }
 
 
@@ -310,8 +349,17 @@ def stack_objects(stack: dict[str, Any]) -> set[tuple[str, str]]:
                 "failure_alerts": True,
             },
         ),
+        (
+            {"hardened": True, "failure_alerts": True, "stall_alert_minutes": 30},
+            {
+                "processed_files": True,
+                "refresh_tasks": True,
+                "failure_alerts": True,
+                "stall_alerts": True,
+            },
+        ),
     ],
-    ids=["default", "hardened-alerts-pipelines"],
+    ids=["default", "hardened-alerts-pipelines", "stall-alerts"],
 )
 def test_the_transfer_moves_every_object_of_the_deployment_with_its_grants(stack_props, deployment):
     stack = synth_app(lambda app: SnowSSIStack(app, "s", name_suffix="happy-panda", **stack_props))[
@@ -363,6 +411,7 @@ def test_after_the_transfer_the_stack_needs_nothing_the_role_lacks():
         ({"grant_to_users": "DEPLOYER"}, "grant_to_users", TypeError),
         ({"grant_to_roles": ["my role"]}, "grant_to_roles", ValueError),
         ({"serverless_task": "yes"}, "serverless_task", TypeError),
+        ({"stall_alerts": 1}, "stall_alerts", TypeError),
         ({"transfer": "happy-panda"}, "transfer", TypeError),
         ({"snowflake_provider": "newest"}, "snowflake_provider", ValueError),
         ({"s3_backend": {"bucket": "state"}}, "s3_backend", TypeError),

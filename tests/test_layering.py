@@ -25,8 +25,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "testing": ("testing",),  # helpers for users' tests: may synthesize; nothing imports it
     "root": ("snowssi_constructs",),  # the lazy façade: names every public class
     "stacks": ("stack", "stack_props", "bootstrap", "app_checks"),
-    "pipeline": ("pipeline", "pipeline_props"),
-    "options": ("options",),
+    "pipeline": ("pipeline", "pipeline_props", "outputs"),
+    "options": ("options", "settings"),
     "constructs": (
         "s3_bucket",
         "stage",
@@ -36,6 +36,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "iam_role",
         "kms_key",
         "failure_alerts",
+        "stall_alert",
     ),
     "helpers": (
         "naming",

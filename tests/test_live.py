@@ -28,6 +28,7 @@ from tests.live_roles import (
     creates_or_destroys,
     names_task,
     notifications,
+    reports_stall_of,
     subscribe_queue,
     under_role,
 )
@@ -435,3 +436,42 @@ def test_a_failing_task_suspends_itself_after_the_count_and_the_plan_shows_the_r
         )
     plan = deployment.workspace.saved_plan("suspended.tfplan")
     assert resumed_by_the_plan(plan) == ["snowflake_task.task"]
+
+
+# --- Issue 26: stall alerts ---------------------------------------------------------------------
+
+
+def test_a_stalled_pipeline_pages_on_the_topic(deploy):
+    """The task suspended, a file uploaded: the stall alert (threshold 1 minute, so it
+    runs every minute) sends its message naming the file; the task resumed, the file
+    moves and the plan is empty."""
+    deployment = deploy(
+        "stall",
+        failure_alerts=True,
+        processing="consume_stream",
+        stall_alert_minutes=1,
+        **CHEAP_WAREHOUSE,
+    )
+    pipeline = deployment.pipeline
+    task = pipeline.output("task_fully_qualified_name")
+    sns, sqs = aws_client("sns"), aws_client("sqs")
+    queue_url = subscribe_queue(
+        sns, sqs, pipeline.output("failure_alerts_topic_arn", shared=True), suffix("stall")
+    )
+    try:
+        with pipeline.session() as cursor:
+            cursor.execute(f"ALTER TASK {task} SUSPEND")
+        key = pipeline.send_a_file()
+        received: list[dict[str, Any]] = []
+
+        def arrived() -> bool:
+            received.extend(notifications(sqs, queue_url))
+            return any(reports_stall_of(m, key) for m in received)
+
+        wait_for(arrived, f"a stall message naming {key} on the topic", timeout=600.0)
+        with pipeline.session() as cursor:
+            cursor.execute(f"ALTER TASK {task} RESUME")
+        pipeline.wait_for_arrival(key)
+        deployment.workspace.plan_is_empty()
+    finally:
+        sqs.delete_queue(QueueUrl=queue_url)

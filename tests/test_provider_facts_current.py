@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from snowssi_constructs.testing import facts_2_20
+from snowssi_constructs.testing import facts_2_20, task_sql
 from snowssi_constructs.testing.facts import violations
 from snowssi_constructs.testing.facts_2_20 import TAG, R
 from tests.test_snapshots import CURRENT_OPTIONS, OPTIONS, current_documents
@@ -313,7 +313,7 @@ def test_a_removed_block_without_its_lifecycle_is_caught(stacks):
     ]
 
 
-# What the mutation run of the 2.20.0 facts found untested (issue 25, item 6).
+# What the mutation run of the 2.20.0 facts found untested.
 
 
 def _bare_document(**extra: Any) -> dict[str, Any]:
@@ -381,4 +381,83 @@ def test_the_shared_deployment_facts_cite_the_2_20_tag(stacks):
     ],
 )
 def test_an_import_id_is_read_with_each_expression_as_one_value(text, expected):
-    assert facts_2_20._without_expressions(text) == expected
+    assert task_sql.without_expressions(text) == expected
+
+
+# The stall alert: the 2.20.0 facts about snowflake_alert (the same as 2.10.1's, read at
+# v2.20.0), each safeguard dropped from a real stack.
+ALERT = "snowflake_alert.stall_alert"
+ALERT_SOURCE = f"{R}/alert.go @ {TAG}"
+
+
+def _broken_alert(stacks: dict[str, Any], change: Any) -> list[str]:
+    document = copy.deepcopy(stacks["option:current_stall_alert"])
+    change(document["resource"]["snowflake_alert"]["stall_alert"])
+    return violations(document)
+
+
+def test_the_stall_alert_holds_a_day_below_the_provider_s_bound(stacks):
+    alert = stacks["option:current_stall_alert"]["resource"]["snowflake_alert"]["stall_alert"]
+    # 1,440 minutes: the alert checks every 1,439, the provider's largest interval.
+    assert alert["alert_schedule"] == {"interval": 1439}
+    assert alert["warehouse"] == "${snowflake_warehouse.warehouse.name}"
+    assert (
+        "warehouse"
+        not in stacks["option:current_stall_alert"]["resource"]["snowflake_task"]["task"]
+    )
+
+
+def test_a_qualified_alert_warehouse_is_caught(stacks):
+    found = _broken_alert(
+        stacks,
+        lambda a: a.__setitem__(
+            "warehouse", "${snowflake_warehouse.warehouse.fully_qualified_name}"
+        ),
+    )
+    assert found == [
+        f"{ALERT}.warehouse '${{snowflake_warehouse.warehouse.fully_qualified_name}}' is not a "
+        f"bare name: {ALERT_SOURCE} (alertSchema, ReadAlert)"
+    ]
+
+
+def test_an_alert_without_a_schedule_is_caught(stacks):
+    found = _broken_alert(stacks, lambda a: a.pop("alert_schedule"))
+    assert found == [f"{ALERT}: no alert_schedule: {ALERT_SOURCE} (alertSchema, getAlertSchedule)"]
+
+
+def test_an_alert_left_suspended_is_caught(stacks):
+    found = _broken_alert(stacks, lambda a: a.__setitem__("enabled", False))
+    assert found == [
+        f"{ALERT}: created suspended, never enabled: {ALERT_SOURCE} (alertSchema, CreateAlert); "
+        "Snowflake docs: CREATE ALERT"
+    ]
+
+
+def test_a_condition_that_is_not_one_query_is_caught(stacks):
+    found = _broken_alert(stacks, lambda a: a.__setitem__("condition", a["condition"] + ";"))
+    assert found == [
+        f"{ALERT}.condition is not one query: {ALERT_SOURCE} (alertSchema); pkg/sdk "
+        f"CreateAlertOptions, pkg/resources/common.go DiffSuppressStatement @ {TAG}"
+    ]
+
+
+def test_a_notification_call_not_in_the_documented_form_is_caught(stacks):
+    found = _broken_alert(
+        stacks,
+        lambda a: a.__setitem__("action", a["action"].replace("APPLICATION_JSON", "TEXT_HTML")),
+    )
+    assert found == [
+        f"{ALERT}.action: a queue integration takes JSON, not TEXT_HTML: Snowflake docs: "
+        "SYSTEM$SEND_SNOWFLAKE_NOTIFICATION, APPLICATION_JSON, INTEGRATION"
+    ]
+
+
+def test_dropping_the_alert_feature_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:current_stall_alert"])
+    document["provider"]["snowflake"][0]["preview_features_enabled"].remove(
+        "snowflake_alert_resource"
+    )
+    assert violations(document) == [
+        "snowflake_alert declared, feature not enabled: "
+        f"pkg/provider/previewfeatures/preview_features.go @ {TAG}"
+    ]

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..snowflake_regex import unsupported_constructs
 from . import facts_2_20
+from .alert_facts import alert_pattern_violations, alert_violations
 from .deployment_facts import stream_on_table_violations, transfer_violations
 from .fact import Fact
 from .integration_facts import grant_ownership_violations, notification_violations
@@ -95,6 +96,7 @@ PROVIDER_2_10_1 = FactSet(
             ("snowflake_pipe", "pipe.go"),
             ("snowflake_external_table", "external_table.go"),
             ("snowflake_notification_integration", "notification_integration.go"),
+            ("snowflake_alert", "alert.go"),
         ),
         _TAG,
     ),
@@ -254,6 +256,9 @@ def _resource_violations(
         found += notification_violations(address, body, tag)
     if resource_type == "snowflake_grant_ownership":
         found += grant_ownership_violations(address, body, tag)
+    if resource_type == "snowflake_alert":
+        found += alert_violations(address, body, tag)
+        found += alert_pattern_violations(address, body, facts.posix_patterns.source)
     if resource_type == "snowflake_task":
         size = body.get("user_task_managed_initial_warehouse_size")
         serverless = "warehouse" not in body

@@ -54,6 +54,7 @@ from .python_types import (
     unique,
 )
 from .snowflake import (
+    MAX_SCHEDULE_MINUTES,
     SERVERLESS_TASK_SIZES,
     SYSTEM_ROLES,
     WAREHOUSE_SIZES,
@@ -69,6 +70,7 @@ __all__ = [
     "AWS_PARTITIONS",
     "BUCKET_RESERVED_PREFIXES",
     "BUCKET_RESERVED_SUFFIXES",
+    "MAX_SCHEDULE_MINUTES",
     "SERVERLESS_TASK_SIZES",
     "SYSTEM_ROLES",
     "VERSION_OPERATORS",
