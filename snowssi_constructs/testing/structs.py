@@ -28,6 +28,7 @@ CURRENT_TYPES: tuple[tuple[str, str], ...] = (
         ("resource", f"snowflake_{name}")
         for name in (
             "account_role",
+            "alert",
             "database",
             "grant_account_role",
             "grant_ownership",
@@ -37,6 +38,7 @@ CURRENT_TYPES: tuple[tuple[str, str], ...] = (
             "stage_external_s3",
             "storage_integration_aws",
             "stream_on_directory_table",
+            "stream_on_table",
             "table",
             "task",
             "warehouse",
