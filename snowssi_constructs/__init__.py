@@ -7,6 +7,11 @@ the environment loads, costs no more than its own small module. The first name u
 imports the module that defines it. ``App`` and ``TerraformStack`` are the chosen
 flavour's (CDKTF or CDK Terrain, see :mod:`snowssi_constructs._flavour`), so a program
 imports them from here and runs on either.
+
+PYTEST_DONT_REWRITE: the start-up hook imports this module before pytest loads the
+package's plugin (:mod:`snowssi_constructs.testing.plugin`), too early for pytest to
+rewrite its asserts (it has none); the marker keeps pytest from warning about that in
+every test session of a user's project.
 """
 
 # Not `from typing import TYPE_CHECKING`: this module runs in every Python process of

@@ -134,6 +134,9 @@ def test_the_projects_own_tests_pass(python: Path, project: Path) -> None:
     tested = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project)
     assert tested.returncode == 0, tested.stdout[-5000:] + tested.stderr[-2000:]
     assert "4 passed" in tested.stdout
+    # The start-up hook imports the package before pytest loads its plugin; a user's
+    # run must not warn about it on every test session.
+    assert "warning" not in tested.stdout.lower(), tested.stdout[-3000:]
 
 
 def test_mypy_strict_passes_on_the_project(python: Path, project: Path) -> None:
