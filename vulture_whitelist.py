@@ -53,3 +53,15 @@ publishing_role_trusts
 
 # FailureAlerts.publisher: the publishing role, a documented attribute (docs/constructs.md).
 publisher
+
+# app_checks._AppCheck.validate: the CDK calls it back (constructs' IValidation) at synthesis.
+validate
+
+# testing.fixture_types.SynthFixture.__call__: a Protocol's signature, for type checkers.
+__call__
+
+# testing.schema.write_current_schema: `python3 dev.py schema` calls it.
+write_current_schema
+
+# app_checks.facts_of_app: what an app's stacks recorded for the checks, for tests.
+facts_of_app

@@ -7,6 +7,11 @@ the environment loads, costs no more than its own small module. The first name u
 imports the module that defines it. ``App`` and ``TerraformStack`` are the chosen
 flavour's (CDKTF or CDK Terrain, see :mod:`snowssi_constructs._flavour`), so a program
 imports them from here and runs on either.
+
+PYTEST_DONT_REWRITE: the start-up hook imports this module before pytest loads the
+package's plugin (:mod:`snowssi_constructs.testing.plugin`), too early for pytest to
+rewrite its asserts (it has none); the marker keeps pytest from warning about that in
+every test session of a user's project.
 """
 
 # Not `from typing import TYPE_CHECKING`: this module runs in every Python process of
@@ -14,9 +19,8 @@ imports them from here and runs on either.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     # Explicit re-exports (`X as X`) for type checkers; at run time, __getattr__.
-    from cdktf import App as App
-    from cdktf import TerraformStack as TerraformStack
-
+    from ._flavour import App as App
+    from ._flavour import TerraformStack as TerraformStack
     from .backend import S3StateBackend as S3StateBackend
     from .bootstrap import ExistingDeployment as ExistingDeployment
     from .bootstrap import SnowSSIBootstrap as SnowSSIBootstrap
@@ -43,6 +47,7 @@ if TYPE_CHECKING:
     from .s3_bucket import EncryptedBucket as EncryptedBucket
     from .stack import SnowSSIStack as SnowSSIStack
     from .stage import ExternalStage as ExternalStage
+    from .stall_alert import StallAlert as StallAlert
     from .storage_integration import S3StorageIntegration as S3StorageIntegration
     from .storage_integration_aws import AwsStorageIntegration as AwsStorageIntegration
     from .variables import SnowSSIVariables as SnowSSIVariables
@@ -77,6 +82,7 @@ _EXPORTS = {
     "SnowSSIVariables": "variables",
     "SnowflakeAccessRole": "iam_role",
     "SqlContext": "options",
+    "StallAlert": "stall_alert",
     "TerraformStack": "_flavour",
     "configure_providers": "providers",
     "pin_versions": "providers",

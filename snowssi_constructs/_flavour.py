@@ -15,7 +15,9 @@ Which flavour, in this order:
    bindings), when it imported exactly one;
 3. CDKTF when it is installed (the default), otherwise CDK Terrain.
 
-Type checkers always see the CDKTF modules: the two flavours' classes are the same.
+Type checkers see the CDKTF modules (the two flavours' classes are the same), except
+for the exported :data:`App` and :data:`TerraformStack`, which are typed on either
+flavour (see below), so a program's ``mypy --strict`` checks it on CDK Terrain too.
 
 Every construct module imports the CDK through this module, so importing it first runs
 the start-up hook's set-up when the hook itself is turned off (:func:`activate`).
@@ -101,6 +103,7 @@ if TYPE_CHECKING:
     import cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration
     import cdktf_cdktf_provider_aws.s3_bucket_notification
     import cdktf_cdktf_provider_aws.s3_bucket_ownership_controls
+    import cdktf_cdktf_provider_aws.s3_bucket_policy
     import cdktf_cdktf_provider_aws.s3_bucket_public_access_block
     import cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration
     import cdktf_cdktf_provider_aws.s3_bucket_versioning
@@ -111,6 +114,7 @@ if TYPE_CHECKING:
     import cdktf_cdktf_provider_random.provider
     import cdktf_cdktf_provider_snowflake as snowflake
     import cdktf_cdktf_provider_snowflake.account_role
+    import cdktf_cdktf_provider_snowflake.alert
     import cdktf_cdktf_provider_snowflake.database
     import cdktf_cdktf_provider_snowflake.grant_account_role
     import cdktf_cdktf_provider_snowflake.grant_ownership
@@ -121,6 +125,7 @@ if TYPE_CHECKING:
     import cdktf_cdktf_provider_snowflake.stage
     import cdktf_cdktf_provider_snowflake.storage_integration
     import cdktf_cdktf_provider_snowflake.stream_on_directory_table
+    import cdktf_cdktf_provider_snowflake.stream_on_table
     import cdktf_cdktf_provider_snowflake.table
     import cdktf_cdktf_provider_snowflake.task
     import cdktf_cdktf_provider_snowflake.warehouse
@@ -138,8 +143,23 @@ else:
         ) from error
 
 # The two classes a program needs besides ours; `from snowssi_constructs import App`.
-App = cdktf.App
-TerraformStack = cdktf.TerraformStack
+if TYPE_CHECKING:
+    # A type checker cannot know which flavour runs, and in an environment of one
+    # flavour the other's module is missing (Any to mypy). Each class below derives from
+    # both, so it has the installed flavour's real signatures on either: a wrong call is
+    # reported on CDK Terrain too. (An attribute that exists on neither is not: an Any
+    # base lets it pass.) At run time they are the flavour's own classes.
+    import cdktn as _cdktn  # type: ignore[import-not-found, unused-ignore]
+
+    class App(cdktf.App, _cdktn.App):  # type: ignore[misc, unused-ignore]
+        """The flavour's ``App``."""
+
+    class TerraformStack(cdktf.TerraformStack, _cdktn.TerraformStack):  # type: ignore[misc, unused-ignore]
+        """The flavour's ``TerraformStack``."""
+
+else:
+    App = cdktf.App
+    TerraformStack = cdktf.TerraformStack
 
 __all__ = [
     "FLAVOUR",

@@ -6,12 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import validation
-from ._flavour import cdktf
+from ._flavour import TerraformStack, cdktf
 
 LocalBackend = cdktf.LocalBackend
 S3Backend = cdktf.S3Backend
 TerraformBackend = cdktf.TerraformBackend
-TerraformStack = cdktf.TerraformStack
 
 
 @dataclass(frozen=True)
@@ -28,6 +27,10 @@ class S3StateBackend:
     encrypt: bool = True
     use_lockfile: bool = True
     kms_key_id: str | None = None
+
+    def state_key(self, stack_id: str) -> str:
+        """The state's key for the stack ``stack_id``: ``key``, or the default."""
+        return self.key or f"snowssi/{stack_id}/terraform.tfstate"
 
     def __post_init__(self) -> None:
         # Named as the stack's prop, where the value is given: s3_backend.<field>.
@@ -56,7 +59,7 @@ def configure_backend(
         s3 = S3Backend(
             stack,
             bucket=s3_backend.bucket,
-            key=s3_backend.key or f"snowssi/{stack_id}/terraform.tfstate",
+            key=s3_backend.state_key(stack_id),
             region=s3_backend.region,
             encrypt=s3_backend.encrypt,
             kms_key_id=s3_backend.kms_key_id,

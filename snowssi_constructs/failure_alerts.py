@@ -14,6 +14,7 @@ also under the hardened preset.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from constructs import Construct
@@ -22,8 +23,9 @@ from . import validation
 from ._addresses import pin
 from ._attributes import resource_attribute
 from ._flavour import aws, cdktf, snowflake
-from .iam_role import POLICY_VERSION, check_assumed_role_props, snowflake_trust_policy
-from .kms_key import role_key_policy
+from ._policies import POLICY_VERSION
+from .iam_role import check_assumed_role_props, snowflake_trust_policy
+from .kms_key import check_key_principals, role_key_policy
 from .naming import Naming
 
 Fn = cdktf.Fn
@@ -64,6 +66,11 @@ class AlertTopic(Construct):
     :param publisher_role_name: the name of the role that publishes, for the key policy;
         build it with :meth:`~snowssi_constructs.naming.Naming.aws_nestable`.
     :param deletion_window_days: days (7 to 30) a scheduled deletion of the key waits.
+    :param separate_administration: the key's administrators may manage it but not use
+        it; only the publisher role uses it (see
+        :class:`~snowssi_constructs.kms_key.PipelineKey`).
+    :param key_administrators: with ``separate_administration``, the ARNs of the IAM
+        principals that administer the key (by default the account root).
     :param address: the address name of the three resources.
     """
 
@@ -76,6 +83,8 @@ class AlertTopic(Construct):
         account_id: str,
         publisher_role_name: str,
         deletion_window_days: int | None = None,
+        separate_administration: bool = False,
+        key_administrators: Sequence[str] | None = None,
         address: str = "failure_alerts",
     ) -> None:
         super().__init__(scope, id)
@@ -96,6 +105,10 @@ class AlertTopic(Construct):
                 minimum=7,
                 maximum=30,
             )
+            problems.check(validation.boolean, "separate_administration", separate_administration)
+            check_key_principals(
+                problems, "key_administrators", key_administrators, separate_administration
+            )
             problems.check(validation.terraform_name, "address", address)
         root = f"arn:aws:iam::{account_id}:root"
         self.key = KmsKey(
@@ -109,12 +122,18 @@ class AlertTopic(Construct):
                 publisher_role_name,
                 sid="SnowflakePublisherUsesKey",
                 actions=list(KMS_PUBLISH_ACTIONS),
+                separate_administration=separate_administration,
+                administrators=key_administrators,
             ),
         )
         pin(self.key, address)
         self.topic = SnsTopic(self, "topic", name=topic_name, kms_master_key_id=self.key.arn)
         pin(self.topic, address)
-        self.policy = SnsTopicPolicy(
+        self.policy = pin(self._topic_policy(root), address)
+
+    def _topic_policy(self, root: str) -> SnsTopicPolicy:
+        """The account keeps its topic; publishing without TLS is refused."""
+        return SnsTopicPolicy(
             self,
             "policy",
             arn=self.topic.arn,
@@ -141,7 +160,6 @@ class AlertTopic(Construct):
                 }
             ),
         )
-        pin(self.policy, address)
 
     topic_arn = resource_attribute("topic.arn")
     """The topic's ARN: subscribe an e-mail address or a chat hook to it."""
@@ -243,6 +261,10 @@ class FailureAlerts(Construct):
     :param topic_kms_key_arn: the KMS key of an existing encrypted topic.
     :param deletion_window_days: days (7 to 30) a scheduled deletion of a created key
         waits.
+    :param separate_administration: a created key's administrators may manage it but
+        not use it (see :class:`AlertTopic`).
+    :param key_administrators: with ``separate_administration``, the ARNs of the IAM
+        principals that administer a created key (by default the account root).
     :param address: the address name of every resource of the alerts.
     """
 
@@ -260,6 +282,8 @@ class FailureAlerts(Construct):
         topic_arn: str | None = None,
         topic_kms_key_arn: str | None = None,
         deletion_window_days: int | None = None,
+        separate_administration: bool = False,
+        key_administrators: Sequence[str] | None = None,
         address: str = "failure_alerts",
     ) -> None:
         super().__init__(scope, id)
@@ -288,6 +312,8 @@ class FailureAlerts(Construct):
                 account_id=account_id,
                 publisher_role_name=nestable_role_name or role_name,
                 deletion_window_days=deletion_window_days,
+                separate_administration=separate_administration,
+                key_administrators=key_administrators,
                 address=address,
             )
             topic_arn, topic_kms_key_arn = self.topic.topic_arn, self.topic.key_arn
@@ -329,6 +355,8 @@ class FailureAlerts(Construct):
         topic_arn: str | None,
         topic_kms_key_arn: str | None,
         deletion_window_days: int | None,
+        separate_administration: bool = False,
+        key_administrators: Sequence[str] | None = None,
     ) -> FailureAlerts:
         """The alerts of a SnowSSI stack, named from its suffix like its other resources
         (``ALERTS_INTEGRATION_<suffix>``, ``alerts-topic-<suffix>``,
@@ -345,4 +373,6 @@ class FailureAlerts(Construct):
             topic_arn=topic_arn,
             topic_kms_key_arn=topic_kms_key_arn,
             deletion_window_days=deletion_window_days,
+            separate_administration=separate_administration,
+            key_administrators=key_administrators,
         )

@@ -59,6 +59,9 @@ class Generation:
     # Whether a stack of this generation can adopt a legacy deployment's objects
     # (``upgrade_from_legacy``).
     adopts_legacy: bool
+    # The pipeline options this generation does not read, each with why: given, it would
+    # be dropped without a word, so it is an error (options.check_generation_options).
+    unread_options: tuple[tuple[str, str], ...] = ()
 
     def terraform_range(self, *, locking: bool) -> str:
         """The default Terraform version constraint; ``locking``: with an S3 backend
@@ -88,6 +91,14 @@ LEGACY: Final = Generation(
     integration_type="snowflake_storage_integration",
     serverless_start="schedule",
     adopts_legacy=False,
+    unread_options=(
+        (
+            "serverless_target_completion_minutes",
+            "provider 2.10.1 cannot set a target completion interval (the serverless task "
+            "runs every serverless_schedule_minutes); give snowflake_provider='current' to "
+            "use it",
+        ),
+    ),
 )
 CURRENT: Final = Generation(
     name="current",
@@ -100,5 +111,12 @@ CURRENT: Final = Generation(
     integration_type="snowflake_storage_integration_aws",
     serverless_start="target_completion_interval",
     adopts_legacy=True,
+    unread_options=(
+        (
+            "serverless_schedule_minutes",
+            "its serverless task is triggered, sized by serverless_target_completion_minutes, "
+            "and has no schedule",
+        ),
+    ),
 )
 GENERATIONS: Final[dict[str, Generation]] = {"legacy": LEGACY, "current": CURRENT}

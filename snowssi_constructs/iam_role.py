@@ -11,13 +11,12 @@ from ._addresses import pin
 from ._attributes import resource_attribute
 from ._flavour import aws, cdktf
 from ._lazy import lazy_string
+from ._policies import POLICY_VERSION
 from .s3_bucket import EncryptedBucket
 
 Fn = cdktf.Fn
 IamRole = aws.iam_role.IamRole
 IamRolePolicy = aws.iam_role_policy.IamRolePolicy
-
-POLICY_VERSION = "2012-10-17"
 
 
 class SnowflakeAccessRole(Construct):
@@ -35,6 +34,13 @@ class SnowflakeAccessRole(Construct):
 
     Addresses: ``aws_iam_role.<role_address>`` and ``aws_iam_role_policy.<policy_address>``
     (``role`` and ``policy`` by default, the original's).
+
+    :param kms_via_service: the KMS statement holds only for requests that AWS service
+        endpoint makes on the role's behalf (``kms:ViaService``), for example
+        ``s3.us-east-1.amazonaws.com``: the role cannot call ``kms:Decrypt`` directly.
+    :param resource_account: the S3 statements hold only on buckets of this account
+        (``s3:ResourceAccount``): S3 ARNs name no account, and a released bucket name
+        can be registered by another one.
     """
 
     def __init__(
@@ -47,6 +53,8 @@ class SnowflakeAccessRole(Construct):
         snowflake_user_arn: str,
         external_id: str,
         kms_key_arn: str,
+        kms_via_service: str | None = None,
+        resource_account: str | None = None,
         role_address: str = "role",
         policy_address: str = "policy",
     ) -> None:
@@ -60,9 +68,16 @@ class SnowflakeAccessRole(Construct):
                 external_id=external_id,
             )
             problems.check(validation.kms_key_arn, "kms_key_arn", kms_key_arn)
+            problems.check(
+                validation.non_empty_string, "kms_via_service", kms_via_service, optional=True
+            )
+            if resource_account is not None:
+                problems.check(validation.account_id, "resource_account", resource_account)
             problems.check(validation.terraform_name, "role_address", role_address)
             problems.check(validation.terraform_name, "policy_address", policy_address)
         self._kms_key_arn = kms_key_arn
+        self._kms_via_service = kms_via_service
+        self._resource_account = resource_account
         self._statements: list[dict[str, Any]] = []
 
         self.role = IamRole(
@@ -111,11 +126,16 @@ class SnowflakeAccessRole(Construct):
     @property
     def policy_document(self) -> dict[str, Any]:
         """The access policy as a Python structure (values may be tokens)."""
+        s3_statements = [
+            _on_condition(statement, "s3:ResourceAccount", self._resource_account)
+            for statement in self._statements
+        ]
+        kms = _allow(["kms:Decrypt", "kms:GenerateDataKey"], self._kms_key_arn)
         return {
             "Version": POLICY_VERSION,
             "Statement": [
-                *self._statements,
-                _allow(["kms:Decrypt", "kms:GenerateDataKey"], self._kms_key_arn),
+                *s3_statements,
+                _on_condition(kms, "kms:ViaService", self._kms_via_service),
             ],
         }
 
@@ -131,6 +151,13 @@ class SnowflakeAccessRole(Construct):
 
 def _allow(action: str | list[str], resource: str) -> dict[str, Any]:
     return {"Action": action, "Effect": "Allow", "Resource": resource}
+
+
+def _on_condition(statement: dict[str, Any], key: str, value: str | None) -> dict[str, Any]:
+    """``statement`` holding only where ``key`` equals ``value`` (as is when ``None``)."""
+    if value is None:
+        return statement
+    return {**statement, "Condition": {"StringEquals": {key: value}}}
 
 
 def check_assumed_role_props(

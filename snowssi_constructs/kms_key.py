@@ -2,17 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from constructs import Construct
 
 from . import validation
 from ._addresses import pin
 from ._attributes import resource_attribute
 from ._flavour import aws, cdktf
-from .iam_role import POLICY_VERSION
+from ._policies import POLICY_VERSION
 
 Fn = cdktf.Fn
 KmsAlias = aws.kms_alias.KmsAlias
 KmsKey = aws.kms_key.KmsKey
+
+# What a key administrator may do: AWS's key-administrators statement (the one the KMS
+# console writes) with its wildcards spelled out, for a symmetric key, and without
+# kms:CreateGrant (a grant is permission to use the key) and the import actions.
+KEY_ADMINISTRATION_ACTIONS = (
+    "kms:CancelKeyDeletion",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:DescribeKey",
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKey",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListAliases",
+    "kms:ListGrants",
+    "kms:ListKeyPolicies",
+    "kms:ListKeyRotations",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:RevokeGrant",
+    "kms:RotateKeyOnDemand",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+)
 
 
 class PipelineKey(Construct):
@@ -23,6 +55,19 @@ class PipelineKey(Construct):
         key and the Snowflake role may ``kms:Decrypt`` and ``kms:GenerateDataKey``
         (selected by ``aws:PrincipalArn``, so the key can exist before the role), and
         an alias. Needs ``account_id`` and ``user_role_name``.
+    :param separate_administration: with ``key_policy``, administration and use are
+        separate: the administrators may manage the key (``KEY_ADMINISTRATION_ACTIONS``)
+        but not use it, and only the Snowflake role may use it. Without it, the account
+        root holds ``kms:*`` (AWS's default key policy), so any principal whose IAM
+        policy allows KMS may also decrypt.
+    :param administrators: with ``separate_administration``, the ARNs of the IAM
+        principals that administer the key; by default the account root, which leaves
+        the choice to the account's IAM policies and cannot be deleted, so the key
+        cannot become unmanageable. Name the role Terraform runs as among them (KMS
+        refuses a policy that would lock out the principal that sets it).
+    :param users: with ``separate_administration``, the ARNs of the IAM principals
+        that may use the key besides the Snowflake role: whoever uploads files to an
+        inbound bucket or reads an outbound one (S3 uses the key on their behalf).
     :param deletion_window_days: days (7 to 30) a scheduled deletion waits.
     :param alias_name: ``alias/...`` created with the key policy.
     """
@@ -33,6 +78,9 @@ class PipelineKey(Construct):
         id: str,
         *,
         key_policy: bool = False,
+        separate_administration: bool = False,
+        administrators: Sequence[str] | None = None,
+        users: Sequence[str] | None = None,
         deletion_window_days: int | None = None,
         account_id: str | None = None,
         user_role_name: str | None = None,
@@ -42,6 +90,13 @@ class PipelineKey(Construct):
         with validation.Problems(type(self).__name__) as problems:
             problems.check(validation.terraform_name, "id", id)
             problems.check(validation.boolean, "key_policy", key_policy)
+            problems.check(validation.boolean, "separate_administration", separate_administration)
+            if separate_administration is True and key_policy is not True:
+                problems.add(
+                    "separate_administration", "is a kind of key policy; give key_policy=True"
+                )
+            for prop, principals in (("administrators", administrators), ("users", users)):
+                check_key_principals(problems, prop, principals, separate_administration)
             problems.check(
                 validation.integer,
                 "deletion_window_days",
@@ -70,6 +125,9 @@ class PipelineKey(Construct):
                 user_role_name,
                 sid="SnowflakeRoleUsesKey",
                 actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                separate_administration=separate_administration,
+                administrators=administrators,
+                users=users,
             )
         self.key = KmsKey(
             self,
@@ -97,32 +155,85 @@ class PipelineKey(Construct):
     """The key's ARN, for the access role's policy."""
 
 
-def role_key_policy(account_id: str, role_name: str, *, sid: str, actions: list[str]) -> str:
+def check_key_principals(
+    problems: validation.Problems,
+    prop: str,
+    principals: Sequence[str] | None,
+    separate_administration: object,
+) -> None:
+    """Record the problems of a key's administrators or users (``prop``): IAM principal
+    ARNs, at least one, given only with a key policy that separates administration from
+    use (without one, the account's IAM policies decide both)."""
+    if principals is None:
+        return
+    problems.check(validation.string_sequence, prop, principals)
+    if separate_administration is not True:
+        problems.add(
+            prop,
+            "names principals of a key policy that separates administration from use; "
+            "give hardened=True or the separation",
+        )
+    if isinstance(principals, Sequence) and not isinstance(principals, str):
+        if not principals:
+            problems.add(prop, "name at least one principal, or None")
+        for arn in principals:
+            if isinstance(arn, str):
+                problems.check(validation.arn, prop, arn, service="iam", regional=False)
+
+
+def role_key_policy(
+    account_id: str,
+    role_name: str,
+    *,
+    sid: str,
+    actions: list[str],
+    separate_administration: bool = False,
+    administrators: Sequence[str] | None = None,
+    users: Sequence[str] | None = None,
+) -> str:
     """A key policy: the account administers the key, and the role ``role_name`` of the
     account may use it for ``actions`` (statement ``sid``). The role is named by the
-    principal's ARN in a condition, so the policy does not need the role to exist."""
+    principal's ARN in a condition, so the policy does not need the role to exist
+    (naming it as the principal would make the key depend on the role, and, for the
+    alerts key, close a cycle through the integration that trusts it).
+
+    Without ``separate_administration`` the account holds ``kms:*``, AWS's default key
+    policy. With it, ``administrators`` (the account root by default) hold only
+    ``KEY_ADMINISTRATION_ACTIONS``, so using the key is for the role (and ``users``)
+    alone."""
     root = f"arn:aws:iam::{account_id}:root"
     # Fn.format, not an f-string: a function token inside a string inside
     # Fn.jsonencode would be escaped by cdktf.
     role = Fn.format("arn:aws:iam::%s:role/%s", [account_id, role_name])
+    administration: dict[str, Any] = {
+        "Sid": "AccountAdministersKey",
+        "Effect": "Allow",
+        "Principal": {"AWS": root},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    if separate_administration:
+        administration = {
+            "Sid": "KeyAdministratorsManageKey",
+            "Effect": "Allow",
+            "Principal": {"AWS": list(administrators) if administrators else root},
+            "Action": list(KEY_ADMINISTRATION_ACTIONS),
+            "Resource": "*",
+        }
     policy: str = Fn.jsonencode(
         {
             "Version": POLICY_VERSION,
             "Statement": [
-                {
-                    "Sid": "AccountAdministersKey",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": root},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
+                administration,
                 {
                     "Sid": sid,
                     "Effect": "Allow",
                     "Principal": {"AWS": root},
                     "Action": actions,
                     "Resource": "*",
-                    "Condition": {"ArnEquals": {"aws:PrincipalArn": role}},
+                    "Condition": {
+                        "ArnEquals": {"aws:PrincipalArn": [role, *users] if users else role}
+                    },
                 },
             ],
         }

@@ -15,22 +15,22 @@ layer for each.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
-    Any,
     ClassVar,
     Final,
     Literal,
     Protocol,
-    Self,
     TypedDict,
     get_args,
 )
 
 from . import validation
+from .kms_key import check_key_principals
+from .settings import Settings
+from .validation import MAX_SCHEDULE_MINUTES
 
 if TYPE_CHECKING:
     from ._flavour import snowflake
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
 Processing = Literal["copy_stage", "consume_stream"]
 PROCESSING_MODES: Final[tuple[str, ...]] = get_args(Processing)
-# A Snowflake task schedule in minutes: at most 8 days (11,520 minutes).
-MAX_SCHEDULE_MINUTES: Final = 11_520
 
 
 class SqlContext(Protocol):
@@ -99,67 +97,32 @@ class PipelineOptions(TypedDict, total=False):
     noncurrent_version_expiration_days: int | None
     abort_incomplete_multipart_upload_days: int | None
     outbound_baseline_access: bool
+    require_tls: bool
     serverless_initial_size: str
     serverless_schedule_minutes: int
     serverless_target_completion_minutes: int
+    suspend_task_after_num_failures: int | None
+    stall_alert_minutes: int | None
 
 
 class SharedOptions(TypedDict, total=False):
     """The settings of the shared resources that a preset can set."""
 
     kms_key_policy: bool
+    kms_key_separate_administration: bool
+    kms_key_administrators: Sequence[str] | None
+    kms_key_users: Sequence[str] | None
     kms_deletion_window_days: int | None
+    access_role_conditions: bool
     warehouse_auto_suspend: int | None
     warehouse_auto_resume: bool | None
-
-
-class Settings:
-    """A frozen value resolved from layers of options (see :meth:`resolve`)."""
-
-    # Set by @dataclass on each subclass: the settings' names.
-    __dataclass_fields__: ClassVar[dict[str, Any]]
-    # What an error calls the settings, when it lists them.
-    described_as: ClassVar[str] = "settings"
-
-    if TYPE_CHECKING:
-
-        def __init__(self, **settings: Any) -> None: ...
-
-    @classmethod
-    def resolve(cls, *layers: Mapping[str, object]) -> Self:
-        """The defaults overlaid with ``layers`` in order (the last one wins).
-
-        A key that is not a setting is a ``TypeError`` naming it (with the closest
-        setting's name), reported with every problem of the values in one error.
-        """
-        merged: dict[str, Any] = {}
-        for layer in layers:
-            merged.update(layer)
-        names = list(cls.__dataclass_fields__)
-        with validation.Problems(cls.__name__) as problems:
-            for unknown in sorted(merged.keys() - set(names)):
-                del merged[unknown]
-                close = difflib.get_close_matches(unknown, names, n=1)
-                listed = ", ".join(sorted(names))
-                hint = (
-                    f"did you mean {close[0]!r}?"
-                    if close
-                    else f"the {cls.described_as} are {listed}"
-                )
-                problems.add(unknown, f"unexpected keyword argument; {hint}", wrong_type=True)
-            resolved = cls(**merged)
-        return resolved
-
-    def updated(self, *layers: Mapping[str, object]) -> Self:
-        """These settings overlaid with ``layers``, resolved again."""
-        return self.resolve(vars(self), *layers)
 
 
 @dataclass(frozen=True, kw_only=True)
 class PipelineSettings(Settings):
     """One pipeline's resolved options; checked when created, each error naming its option."""
 
-    described_as: ClassVar[str] = "pipeline options"
+    _described_as: ClassVar[str] = "pipeline options"
 
     processing: Processing = "copy_stage"
     """``"copy_stage"`` (the original: copy the whole inbound stage on every trigger)
@@ -189,6 +152,9 @@ class PipelineSettings(Settings):
     """Grant Snowflake's documented baseline on the outbound bucket
     (``s3:GetBucketLocation``, ``s3:GetObject``, ``s3:GetObjectVersion`` besides list,
     put and delete)."""
+    require_tls: bool = False
+    """Give both buckets a policy that denies every S3 request made without TLS, or
+    with TLS below 1.2 (merged with the statements given to the bucket)."""
     serverless_initial_size: str = "XSMALL"
     """Initial size of a serverless task's compute, at most XXLARGE."""
     serverless_schedule_minutes: int = 1
@@ -199,6 +165,20 @@ class PipelineSettings(Settings):
     """On the ``current`` provider generation, the serverless task is truly triggered
     and Snowflake sizes its compute to finish a run within this many minutes
     (``target_completion_interval``); the provider's own tests round-trip 10."""
+    suspend_task_after_num_failures: int | None = None
+    """After this many consecutive failed runs Snowflake suspends the pipeline's tasks
+    (``SUSPEND_TASK_AFTER_NUM_FAILURES``); 0 never suspends them. ``None`` leaves the
+    parameter unset: the task inherits the account's, database's or schema's value,
+    10 unless someone changed it (Snowflake's default since behaviour change 2023_08;
+    the provider's description still says 0). A suspended task is reported as
+    ``started = false``, so the next ``terraform apply`` resumes it."""
+    stall_alert_minutes: int | None = None
+    """Page when a file has waited longer than this many minutes to be processed: a
+    Snowflake alert (:class:`~snowssi_constructs.stall_alert.StallAlert`) checks the
+    pipeline's waiting files on a schedule and sends a message through the failure
+    alerts' integration (so it needs ``failure_alerts=True``). Not with
+    ``processing="copy_stage"`` and no ``sql_statement``: that task never consumes the
+    stream, so every file would wait forever. ``None`` (the default) is off."""
 
     def __post_init__(self) -> None:
         with validation.Problems(type(self).__name__) as problems:
@@ -215,7 +195,12 @@ class PipelineSettings(Settings):
             size = _text(problems, "serverless_initial_size", self.serverless_initial_size, False)
             if size is not None:
                 problems.check(validation.serverless_task_size, "serverless_initial_size", size)
-            for prop in ("force_destroy", "prevent_destroy", "outbound_baseline_access"):
+            for prop in (
+                "force_destroy",
+                "prevent_destroy",
+                "outbound_baseline_access",
+                "require_tls",
+            ):
                 problems.check(validation.boolean, prop, getattr(self, prop))
             for prop, maximum in (
                 ("refresh_schedule_minutes", MAX_SCHEDULE_MINUTES),
@@ -243,6 +228,30 @@ class PipelineSettings(Settings):
                 self.serverless_target_completion_minutes,
                 minimum=1,
             )
+            problems.check(
+                validation.integer,
+                "suspend_task_after_num_failures",
+                self.suspend_task_after_num_failures,
+                optional=True,
+                minimum=0,
+            )
+            problems.check(
+                validation.integer,
+                "stall_alert_minutes",
+                self.stall_alert_minutes,
+                optional=True,
+                minimum=1,
+                maximum=MAX_SCHEDULE_MINUTES,
+            )
+            never_consumed = self.processing == "copy_stage" and self.sql_statement is None
+            if self.stall_alert_minutes is not None and never_consumed:
+                problems.add(
+                    "stall_alert_minutes",
+                    "processing='copy_stage' never consumes the stream, so every file "
+                    "would wait forever and the alert page on every run: give "
+                    "processing='consume_stream' (or a sql_statement that consumes the "
+                    "stream)",
+                )
 
 
 def _text(
@@ -260,8 +269,24 @@ class SharedSettings(Settings):
 
     kms_key_policy: bool = False
     """Attach a key policy and an alias to the KMS key."""
+    kms_key_separate_administration: bool = False
+    """The key policies (the pipeline key's and a created alerts key's) separate
+    administration from use: the administrators may manage a key but not use it, and
+    only the role that needs a key may use it. Needs ``kms_key_policy``."""
+    kms_key_administrators: Sequence[str] | None = None
+    """The ARNs of the IAM principals that administer the keys, with
+    ``kms_key_separate_administration``; ``None`` is the account root (the account's IAM
+    policies then decide, and the key cannot become unmanageable)."""
+    kms_key_users: Sequence[str] | None = None
+    """The ARNs of the IAM principals that may use the pipeline key besides the Snowflake
+    role, with ``kms_key_separate_administration``: whoever uploads to an inbound bucket
+    or reads an outbound one (S3 encrypts and decrypts with the key on their behalf)."""
     kms_deletion_window_days: int | None = None
     """Days (7 to 30) a scheduled deletion of the KMS key waits."""
+    access_role_conditions: bool = False
+    """Conditions on the access role's policy: its KMS statement holds only through S3
+    in the stack's region (``kms:ViaService``), its S3 statements only on buckets of the
+    stack's account (``s3:ResourceAccount``)."""
     warehouse_auto_suspend: int | None = None
     """Seconds of inactivity before the warehouse suspends."""
     warehouse_auto_resume: bool | None = None
@@ -269,7 +294,21 @@ class SharedSettings(Settings):
 
     def __post_init__(self) -> None:
         with validation.Problems(type(self).__name__) as problems:
-            problems.check(validation.boolean, "kms_key_policy", self.kms_key_policy)
+            for prop in (
+                "kms_key_policy",
+                "kms_key_separate_administration",
+                "access_role_conditions",
+            ):
+                problems.check(validation.boolean, prop, getattr(self, prop))
+            if self.kms_key_separate_administration is True and self.kms_key_policy is not True:
+                problems.add(
+                    "kms_key_separate_administration",
+                    "is a kind of key policy; give kms_key_policy=True",
+                )
+            for prop in ("kms_key_administrators", "kms_key_users"):
+                check_key_principals(
+                    problems, prop, getattr(self, prop), self.kms_key_separate_administration
+                )
             problems.check(
                 validation.integer,
                 "kms_deletion_window_days",
@@ -310,9 +349,18 @@ HARDENED: Final = Hardening(
         "noncurrent_version_expiration_days": 30,
         "abort_incomplete_multipart_upload_days": 7,
         "outbound_baseline_access": True,
+        # Snowflake's own default, set on the task: a SUSPEND_TASK_AFTER_NUM_FAILURES
+        # set on the account, database or schema no longer changes it. Not 0: the
+        # pending stream keeps a failing consume_stream task's condition true, so a
+        # task that never suspends would run (and keep its warehouse up) until fixed;
+        # a suspended one loses no file, the record keeps them until it is resumed.
+        "suspend_task_after_num_failures": 10,
+        "require_tls": True,
     },
     shared={
         "kms_key_policy": True,
+        "kms_key_separate_administration": True,
+        "access_role_conditions": True,
         "kms_deletion_window_days": 30,
         "warehouse_auto_suspend": 60,
         "warehouse_auto_resume": True,

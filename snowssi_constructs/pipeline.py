@@ -19,35 +19,32 @@ from .generations import LEGACY, Generation
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming, PipelinePrefix
 from .options import PipelineOptions, PipelineSettings, Processing, SqlContext, SqlStatement
-from .pipeline_props import check_generation_props, check_pipeline_props, resolve_settings
+from .pipeline_props import (
+    check_generation_props,
+    check_pipeline_props,
+    check_stall_alert_props,
+    resolve_settings,
+)
+from .processed_files import (
+    DIRECTORY_COLUMNS,
+    consume_stream_sql,
+    consume_stream_when,
+    record_table_columns,
+    sql_literal,
+)
 from .s3_bucket import EncryptedBucket
 from .stage import ExternalStage
+from .stall_alert import StallAlert
 from .storage_integration import S3StorageIntegration
 from .storage_integration_aws import AwsStorageIntegration
 
 StreamOnDirectoryTable = snowflake.stream_on_directory_table.StreamOnDirectoryTable
+StreamOnTable = snowflake.stream_on_table.StreamOnTable
 Table = snowflake.table.Table
-TableColumn = snowflake.table.TableColumn
 Task = snowflake.task.Task
 TaskSchedule = snowflake.task.TaskSchedule
 
-__all__ = [
-    "DIRECTORY_COLUMNS",
-    "Processing",
-    "SnowSSIPipeline",
-    "SqlContext",
-    "SqlStatement",
-]
-
-# Directory-table columns copied into the processed-files table.
-DIRECTORY_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("RELATIVE_PATH", "VARCHAR"),
-    ("SIZE", "NUMBER(38,0)"),
-    ("LAST_MODIFIED", "TIMESTAMP_TZ(3)"),
-    ("MD5", "VARCHAR"),
-    ("ETAG", "VARCHAR"),
-    ("FILE_URL", "VARCHAR"),
-)
+__all__ = ["DIRECTORY_COLUMNS", "Processing", "SnowSSIPipeline", "SqlContext", "SqlStatement"]
 
 
 class SnowSSIPipeline(Construct):
@@ -68,6 +65,8 @@ class SnowSSIPipeline(Construct):
     :param error_integration: the notification integration the tasks send their error
         notifications to (:class:`~snowssi_constructs.failure_alerts.FailureAlerts`);
         ``None`` sends none.
+    :param alert_warehouse: the name (not the fully qualified name) of the warehouse the
+        stall alert runs on (``stall_alert_minutes``), also for serverless tasks.
     :param name: ``None`` for the original's single pipeline (its names, addresses and
         ``moved`` blocks); otherwise a short lowercase name (``orders``) that prefixes
         every name and address of this pipeline.
@@ -106,6 +105,7 @@ class SnowSSIPipeline(Construct):
         integration: S3StorageIntegration | AwsStorageIntegration,
         access_role: SnowflakeAccessRole,
         error_integration: str | None = None,
+        alert_warehouse: str | None = None,
         name: str | None = None,
         settings: PipelineSettings | None = None,
         generation: Generation = LEGACY,
@@ -129,8 +129,12 @@ class SnowSSIPipeline(Construct):
                 problems, generation=generation, integration=integration, adopt_legacy=adopt_legacy
             )
             problems.check(validation.string, "error_integration", error_integration, optional=True)
+            problems.check(validation.string, "alert_warehouse", alert_warehouse, optional=True)
             # Last in the block: a bad option joins the problems above.
-            settings = resolve_settings(problems, settings, options)
+            settings = resolve_settings(
+                problems, settings, options, called=type(self), generation=generation
+            )
+            check_stall_alert_props(problems, settings, error_integration, alert_warehouse)
 
         self.pipeline_name = name
         self.settings = settings
@@ -144,6 +148,7 @@ class SnowSSIPipeline(Construct):
         self._integration = integration
         self._access_role = access_role
         self._error_integration = error_integration
+        self._alert_warehouse = alert_warehouse
         self._adopt_legacy = adopt_legacy
         self._check_bucket_names()
 
@@ -154,8 +159,10 @@ class SnowSSIPipeline(Construct):
         self.outbound_stage = self._stage("outbound", self.outbound_bucket.s3_url)
         self.stream = self._stream()
         self.processed_files = self._processed_files_table()
+        self.pending_stream = self._pending_stream()
         self.task = self._task(self._statement())
         self.refresh_task = self._refresh_task()
+        self.stall_alert = self._stall_alert()
 
     def _address(self, base: str) -> str:
         return f"{self._prefix.address}{base}"
@@ -180,6 +187,7 @@ class SnowSSIPipeline(Construct):
             abort_incomplete_multipart_upload_days=settings.abort_incomplete_multipart_upload_days,
             notification_channel_arn=notification_channel_arn,
             moved_from_module=None if self.pipeline_name else f"{side}_bucket",
+            require_tls=settings.require_tls,
         )
 
     def _grant_bucket_access(self) -> None:
@@ -233,10 +241,33 @@ class SnowSSIPipeline(Construct):
             name=self._naming.snowflake(f"{self._prefix.snowflake}PROCESSED_FILES_"),
             database=self._database,
             schema=self._schema,
-            column=[TableColumn(name=col, type=kind) for col, kind in DIRECTORY_COLUMNS],
-            comment="Files copied by the SnowSSI task; inserting into it consumes the stream.",
+            column=record_table_columns(),
+            # The pending stream turns change tracking on; declared, so that the next
+            # plan does not turn it off.
+            change_tracking=True,
+            comment=(
+                "Files the SnowSSI task recorded from the stream (consuming it), "
+                "COPIED once copied to the outbound stage."
+            ),
         )
         return pin(table, self._address("processed_files"))
+
+    def _pending_stream(self) -> StreamOnTable | None:
+        # Recorded files not yet marked copied keep the task's condition true through
+        # this stream until a run copies them (see processed_files).
+        if self.processed_files is None:
+            return None
+        stream = StreamOnTable(
+            self,
+            "pending_stream",
+            name=self._naming.snowflake(f"{self._prefix.snowflake}PROCESSED_FILES_STREAM_"),
+            database=self._database,
+            schema=self._schema,
+            table=self.processed_files.fully_qualified_name,
+            append_only="true",
+            comment="Files recorded by the SnowSSI task; consumed once they are copied.",
+        )
+        return pin(stream, self._address("processed_files_stream"))
 
     def _statement(self) -> str:
         sql_statement = self.settings.sql_statement
@@ -260,16 +291,22 @@ class SnowSSIPipeline(Construct):
             database=self._database,
             schema=self._schema,
             name=self._naming.snowflake(f"{self._prefix.snowflake}TASK_"),
-            when=f"SYSTEM$STREAM_HAS_DATA('{self.stream.name}')",
+            when=self._when(),
             sql_statement=statement,
             started=True,
-            depends_on=[self.stream],
+            depends_on=[self.stream, *([self.pending_stream] if self.pending_stream else [])],
             schedule=None if schedule_minutes is None else TaskSchedule(minutes=schedule_minutes),
             warehouse=self._warehouse,
             user_task_managed_initial_warehouse_size=self._serverless_size(),
             error_integration=self._error_integration,
+            suspend_task_after_num_failures=self.settings.suspend_task_after_num_failures,
         )
         return pin(task, self._address("task"))
+
+    def _when(self) -> str:
+        if self.pending_stream is None:
+            return f"SYSTEM$STREAM_HAS_DATA('{self.stream.name}')"
+        return consume_stream_when(self.stream.name, self.pending_stream.name)
 
     def _refresh_task(self) -> Task | None:
         minutes = self.settings.refresh_schedule_minutes
@@ -288,48 +325,55 @@ class SnowSSIPipeline(Construct):
             warehouse=self._warehouse,
             user_task_managed_initial_warehouse_size=self._serverless_size(),
             error_integration=self._error_integration,
+            suspend_task_after_num_failures=self.settings.suspend_task_after_num_failures,
         )
         return pin(task, self._address("refresh_task"))
+
+    def _stall_alert(self) -> StallAlert | None:
+        minutes, record = self.settings.stall_alert_minutes, self.processed_files
+        if minutes is None or self._error_integration is None or self._alert_warehouse is None:
+            return None
+        return StallAlert.for_pipeline(
+            self,
+            naming=self._naming,
+            prefix=self._prefix,
+            database=self._database,
+            schema=self._schema,
+            warehouse=self._alert_warehouse,
+            integration_name=self._error_integration,
+            task=self.task.fully_qualified_name,
+            stream=self.stream.fully_qualified_name,
+            record=None if record is None else record.fully_qualified_name,
+            # A custom statement ignores file_pattern; then every added file counts.
+            file_pattern=None if self.settings.sql_statement else self.settings.file_pattern,
+            after_minutes=minutes,
+        )
 
     def copy_stage_sql(self) -> str:
         """The original's statement: copy every file of the inbound stage (optionally
         only those matching ``file_pattern``) to the outbound stage."""
         file_pattern = self.settings.file_pattern
-        pattern = f" PATTERN = '{_sql_literal(file_pattern)}'" if file_pattern else ""
+        pattern = f" PATTERN = '{sql_literal(file_pattern)}'" if file_pattern else ""
         return (
             f"COPY FILES INTO @{self.outbound_stage.fully_qualified_name} "
             f"FROM @{self.inbound_stage.fully_qualified_name}{pattern};"
         )
 
     def consume_stream_sql(self) -> str:
-        """Copy only the files the stream reports as inserted, and record them.
-
-        Both statements read the stream inside one transaction, so they see the same
-        rows; the INSERT is DML on the stream, so committing advances its offset and
-        ``SYSTEM$STREAM_HAS_DATA`` turns false until new files arrive.
-        """
-        if self.processed_files is None:
+        """Record the files the stream reports as inserted (consuming it), copy every
+        recorded file not yet marked copied, mark them, and consume the pending stream
+        (:func:`~snowssi_constructs.processed_files.consume_stream_sql`): no file is
+        lost whatever ``COPY FILES`` does to a transaction, and a failed copy is
+        retried by the next run, which the pending stream triggers."""
+        if self.processed_files is None or self.pending_stream is None:
             raise ValueError("processing: consume_stream_sql needs processing='consume_stream'")
-        stream = self.stream.fully_qualified_name
-        inbound = self.inbound_stage.fully_qualified_name
-        columns = ", ".join(col for col, _ in DIRECTORY_COLUMNS)
-        new_files = f"FROM {stream} WHERE METADATA$ACTION = 'INSERT'"
-        file_pattern = self.settings.file_pattern
-        if file_pattern:
-            new_files += f" AND RLIKE(RELATIVE_PATH, '{_sql_literal(file_pattern)}')"
-        return "\n".join(
-            [
-                "BEGIN",
-                "  BEGIN TRANSACTION;",
-                f"  COPY FILES INTO @{self.outbound_stage.fully_qualified_name}",
-                f"    FROM (SELECT '@{inbound}/' || RELATIVE_PATH, RELATIVE_PATH {new_files});",
-                f"  INSERT INTO {self.processed_files.fully_qualified_name} ({columns})",
-                f"    SELECT {columns} {new_files};",
-                "  COMMIT;",
-                # No final ';': the provider compares the definition SHOW TASKS returns
-                # with this text, and a trailing ';' may not survive the round trip.
-                "END",
-            ]
+        return consume_stream_sql(
+            stream=self.stream.fully_qualified_name,
+            pending_stream=self.pending_stream.fully_qualified_name,
+            table=self.processed_files.fully_qualified_name,
+            inbound_stage=self.inbound_stage.fully_qualified_name,
+            outbound_stage=self.outbound_stage.fully_qualified_name,
+            file_pattern=self.settings.file_pattern,
         )
 
     def _serverless_trigger(self) -> tuple[int | None, int | None]:
@@ -346,7 +390,3 @@ class SnowSSIPipeline(Construct):
         if self._warehouse is not None:
             return None
         return self.settings.serverless_initial_size.upper()
-
-
-def _sql_literal(value: str | None) -> str:
-    return (value or "").replace("\\", "\\\\").replace("'", "\\'")

@@ -11,6 +11,7 @@ from .generations import Generation
 from .iam_role import SnowflakeAccessRole
 from .naming import Naming
 from .options import PipelineOptions, PipelineSettings
+from .settings import check_generation_options
 from .storage_integration import S3StorageIntegration
 from .storage_integration_aws import AwsStorageIntegration
 
@@ -86,12 +87,19 @@ def check_pipeline_name(problems: validation.Problems, prop: str, name: str) -> 
 
 
 def resolve_settings(
-    problems: validation.Problems, settings: PipelineSettings | None, options: PipelineOptions
+    problems: validation.Problems,
+    settings: PipelineSettings | None,
+    options: PipelineOptions,
+    *,
+    called: type,
+    generation: Generation,
 ) -> PipelineSettings:
     """The pipeline's settings: ``settings`` as the stack passes them, or ``options``
-    resolved over the defaults; not both."""
+    resolved over the defaults; not both. An unknown option is matched against the
+    props of the construct ``called`` too."""
+    check_generation_options(problems, options, generation)
     if settings is None:
-        return PipelineSettings.resolve(options)
+        return PipelineSettings.resolve(options, called=called)
     problems.check(validation.instance_of, "settings", settings, PipelineSettings)
     if options:
         problems.add("settings", "give either settings or option keywords, not both")
@@ -114,3 +122,26 @@ def check_pipeline_names(problems: validation.Problems, pipelines: object) -> No
         problems.check(validation.unique, "pipelines", names)
         for name in names:
             check_pipeline_name(problems, "pipelines", name)
+
+
+def check_stall_alert_props(
+    problems: validation.Problems,
+    settings: object,
+    error_integration: str | None,
+    alert_warehouse: str | None,
+) -> None:
+    """Record why ``stall_alert_minutes`` cannot work here: the alert sends through the
+    failure alerts' integration and runs on a warehouse, so it needs both."""
+    if getattr(settings, "stall_alert_minutes", None) is None:
+        return
+    if error_integration is None:
+        problems.add(
+            "stall_alert_minutes",
+            "the alert sends through the failure alerts' integration: give "
+            "error_integration (on the stack, failure_alerts=True)",
+        )
+    if alert_warehouse is None:
+        problems.add(
+            "stall_alert_minutes",
+            "the alert runs on a warehouse: give alert_warehouse (its name)",
+        )

@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-ObjectKind = Literal["account", "database", "schema", "warehouse", "integration", "stage"]
+ObjectKind = Literal["account", "database", "schema", "warehouse", "integration", "stage", "table"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ def _in_schema(create: str) -> tuple[Privilege, ...]:
 CREATE_INTEGRATION = Privilege("CREATE INTEGRATION", "account")
 EXECUTE_TASK = Privilege("EXECUTE TASK", "account")
 EXECUTE_MANAGED_TASK = Privilege("EXECUTE MANAGED TASK", "account")
+EXECUTE_ALERT = Privilege("EXECUTE ALERT", "account")
 
 REQUIRED_PRIVILEGES: dict[str, Requirement] = {
     "snowflake_warehouse": Requirement(
@@ -100,6 +101,11 @@ REQUIRED_PRIVILEGES: dict[str, Requirement] = {
         (*_in_schema("CREATE STREAM"), Privilege("USAGE", "stage", "stage")),
         "Snowflake docs: CREATE STREAM, Access control requirements",
     ),
+    # The processed-files record's pending stream: SELECT on the table it reads.
+    "snowflake_stream_on_table": Requirement(
+        (*_in_schema("CREATE STREAM"), Privilege("SELECT", "table", "table")),
+        "Snowflake docs: CREATE STREAM, Access control requirements",
+    ),
     "snowflake_table": Requirement(
         _in_schema("CREATE TABLE"),
         "Snowflake docs: CREATE TABLE, Access control requirements",
@@ -116,14 +122,30 @@ REQUIRED_PRIVILEGES: dict[str, Requirement] = {
             ("error_integration", (Privilege("USAGE", "integration", "error_integration"),)),
         ),
     ),
+    # The stall alert. Its action reads the stream (owned) and sends through the failure
+    # alerts' integration, which the same role owns (USAGE on it is the owner's); it
+    # re-queries rather than reading the condition's result, so it needs no SNOWFLAKE
+    # database role (GET_CONDITION_QUERY_UUID would need ALERT_VIEWER).
+    "snowflake_alert": Requirement(
+        (*_in_schema("CREATE ALERT"), Privilege("USAGE", "warehouse", "warehouse")),
+        "Snowflake docs: CREATE ALERT and ALTER ALERT, Access control requirements; "
+        "SYSTEM$SEND_SNOWFLAKE_NOTIFICATION (USAGE on the integration); "
+        "GET_CONDITION_QUERY_UUID (ALERT_VIEWER, not used)",
+        when_set=(
+            # enabled = true: ALTER ALERT ... RESUME needs EXECUTE ALERT on the account.
+            ("enabled", (EXECUTE_ALERT,)),
+        ),
+    ),
 }
 """Resource type -> what creating it needs, with the source."""
 
 
-# Account privileges that only a stack option makes necessary, by the option's name (the
-# stack's and the bootstrap's prop of that name).
+# Account privileges that only a stack option makes necessary, by the bootstrap's prop
+# that grants them: serverless_task (the stack's prop of that name), stall_alerts (the
+# pipeline option stall_alert_minutes).
 OPTIONAL_ACCOUNT_PRIVILEGES: dict[str, Privilege] = {
     "serverless_task": EXECUTE_MANAGED_TASK,
+    "stall_alerts": EXECUTE_ALERT,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -11,6 +12,8 @@ from . import validation
 from ._addresses import pin, take_over
 from ._attributes import resource_attribute
 from ._flavour import aws, cdktf
+from ._lazy import lazy_string
+from ._policies import POLICY_VERSION, tls_only_statements
 
 # The two long binding module names, shortened for the aliases below.
 _lifecycle = aws.s3_bucket_lifecycle_configuration
@@ -27,7 +30,9 @@ S3BucketLifecycleConfigurationRuleFilter = _lifecycle.S3BucketLifecycleConfigura
 S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration = (
     _lifecycle.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration
 )
+Fn = cdktf.Fn
 S3BucketNotification = aws.s3_bucket_notification.S3BucketNotification
+S3BucketPolicy = aws.s3_bucket_policy.S3BucketPolicy
 S3BucketNotificationQueue = aws.s3_bucket_notification.S3BucketNotificationQueue
 S3BucketOwnershipControls = aws.s3_bucket_ownership_controls.S3BucketOwnershipControls
 S3BucketOwnershipControlsRule = aws.s3_bucket_ownership_controls.S3BucketOwnershipControlsRule
@@ -73,6 +78,11 @@ class EncryptedBucket(Construct):
     :param moved_from_module: the name of a module call of the HCL module whose S3
         resources this construct takes over (``inbound_bucket``); adds a ``moved``
         block for each of the five resources.
+    :param require_tls: add a bucket policy that denies every S3 action on the bucket
+        and its objects to requests made without TLS or with TLS below 1.2.
+    :param policy_statements: statements of the bucket policy (a bucket has one
+        policy, so these and ``require_tls``'s are merged into it, the TLS statements
+        first); :meth:`add_to_policy` adds more after construction.
     """
 
     def __init__(
@@ -88,6 +98,8 @@ class EncryptedBucket(Construct):
         abort_incomplete_multipart_upload_days: int | None = None,
         notification_channel_arn: str | None = None,
         moved_from_module: str | None = None,
+        require_tls: bool = False,
+        policy_statements: Sequence[Mapping[str, Any]] | None = None,
     ) -> None:
         super().__init__(scope, id)
         with validation.Problems(type(self).__name__) as problems:
@@ -107,6 +119,8 @@ class EncryptedBucket(Construct):
                 )
             if moved_from_module is not None:
                 problems.check(validation.terraform_name, "moved_from_module", moved_from_module)
+            problems.check(validation.boolean, "require_tls", require_tls)
+            _check_statements(problems, "policy_statements", policy_statements)
 
         self._declare_module_resources(
             id,
@@ -120,6 +134,40 @@ class EncryptedBucket(Construct):
             id, noncurrent_version_expiration_days, abort_incomplete_multipart_upload_days
         )
         self.notification = self._notification(id, notification_channel_arn)
+        self._address = id
+        self._require_tls = require_tls is True
+        self._policy_statements: list[dict[str, Any]] = []
+        self.policy: S3BucketPolicy | None = None
+        if self._require_tls or policy_statements:
+            self.add_to_policy(*(policy_statements or ()))
+
+    def add_to_policy(self, *statements: Mapping[str, Any]) -> None:
+        """Add ``statements`` to the bucket policy (created with the first); the policy
+        is rendered at synthesis, so statements may reference the bucket's ARN
+        (:attr:`bucket_arn`)."""
+        with validation.Problems(type(self).__name__) as problems:
+            _check_statements(problems, "statements", statements)
+        self._policy_statements += [dict(statement) for statement in statements]
+        if self.policy is None:
+            self.policy = S3BucketPolicy(
+                self,
+                "policy",
+                bucket=self.bucket.id,
+                policy=lazy_string(self._render_policy),
+                # Put after the public access block, which a policy must not race.
+                depends_on=[self.public_access_block],
+            )
+            pin(self.policy, self._address)
+
+    @property
+    def policy_document(self) -> dict[str, Any]:
+        """The bucket policy as a Python structure (values may be tokens)."""
+        arn = self.bucket.arn
+        tls = tls_only_statements([arn, f"{arn}/*"]) if self._require_tls else []
+        return {"Version": POLICY_VERSION, "Statement": [*tls, *self._policy_statements]}
+
+    def _render_policy(self) -> str:
+        return Fn.jsonencode(self.policy_document)
 
     def _declare_module_resources(
         self,
@@ -240,6 +288,24 @@ class EncryptedBucket(Construct):
     def s3_url(self) -> str:
         """``s3://<bucket name>/``, the form stages and storage integrations use."""
         return f"s3://{self.bucket.bucket}/"
+
+
+def _check_statements(problems: validation.Problems, prop: str, statements: object) -> None:
+    """Policy statements: a sequence of mappings, each with an ``Effect``."""
+    if statements is None:
+        return
+    if not isinstance(statements, Sequence) or isinstance(statements, str):
+        problems.add(
+            prop, f"expected a sequence of policy statements, got {statements!r}", wrong_type=True
+        )
+        return
+    for statement in statements:
+        if not isinstance(statement, Mapping):
+            problems.add(
+                prop, f"expected a policy statement (a mapping), got {statement!r}", wrong_type=True
+            )
+        elif "Effect" not in statement:
+            problems.add(prop, f"a policy statement needs an Effect: {dict(statement)!r}")
 
 
 def _lifecycle_rules(

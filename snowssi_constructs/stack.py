@@ -9,7 +9,8 @@ from typing import Unpack
 from constructs import Construct
 
 from . import validation
-from ._flavour import aws, cdktf, random_provider, snowflake
+from ._flavour import TerraformStack, aws, cdktf, random_provider, snowflake
+from .app_checks import PipelineStackFacts, check_with_the_app
 from .backend import S3StateBackend, configure_backend
 from .failure_alerts import FailureAlerts
 from .generations import (
@@ -18,29 +19,30 @@ from .generations import (
 )
 from .iam_role import SnowflakeAccessRole
 from .kms_key import PipelineKey
-from .naming import Naming, PipelinePrefix
+from .naming import Naming
 from .options import (
-    HARDENED,
-    Hardening,
     PipelineOptions,
-    PipelineSettings,
-    SharedSettings,
 )
+from .outputs import pipeline_outputs
 from .pipeline import SnowSSIPipeline
 from .providers import ProviderVersions, configure_providers, pin_versions
-from .stack_props import check_stack_props, given
+from .settings import check_generation_options
+from .stack_props import check_stack_props, resolve_settings
 from .storage_integration import S3StorageIntegration
 from .storage_integration_aws import AwsStorageIntegration
-from .variables import DEFAULT_ROLE, SnowSSIVariables
+from .variables import SnowSSIVariables
 
 TerraformBackend = cdktf.TerraformBackend
 TerraformOutput = cdktf.TerraformOutput
-TerraformStack = cdktf.TerraformStack
 DataAwsCallerIdentity = aws.data_aws_caller_identity.DataAwsCallerIdentity
 Pet = random_provider.pet.Pet
 Database = snowflake.database.Database
 Schema = snowflake.schema.Schema
 Warehouse = snowflake.warehouse.Warehouse
+
+
+# Outputs Terraform shows only on request (terraform output -raw NAME).
+SENSITIVE_OUTPUTS = frozenset({"storage_integration_external_id"})
 
 
 class SnowSSIStack(TerraformStack):
@@ -77,20 +79,23 @@ class SnowSSIStack(TerraformStack):
         warehouse_auto_resume: bool | None = None,
         serverless_task: bool = False,
         kms_key_policy: bool | None = None,
+        kms_key_separate_administration: bool | None = None,
+        kms_key_administrators: Sequence[str] | None = None,
+        kms_key_users: Sequence[str] | None = None,
         kms_deletion_window_days: int | None = None,
+        access_role_conditions: bool | None = None,
         s3_backend: S3StateBackend | None = None,
         backend: Callable[[TerraformStack], TerraformBackend] | None = None,
         outputs: bool = True,
-        snowflake_role: str = DEFAULT_ROLE,
+        snowflake_role: str | None = None,
         failure_alerts: bool = False,
         alert_topic_arn: str | None = None,
         alert_topic_kms_key_arn: str | None = None,
         **options: Unpack[PipelineOptions],
     ) -> None:
         super().__init__(scope, id)
-        alert_topics = (alert_topic_arn, alert_topic_kms_key_arn)
         with validation.Problems(type(self).__name__) as problems:
-            generation, warehouse_size = check_stack_props(
+            generation, warehouse_size, snowflake_role = check_stack_props(
                 problems,
                 hardened=hardened,
                 upgrade_from_legacy=upgrade_from_legacy,
@@ -106,27 +111,25 @@ class SnowSSIStack(TerraformStack):
                 name_suffix=name_suffix,
                 pipelines=pipelines,
                 warehouse_size=warehouse_size,
-                alert_topics=alert_topics,
+                alert_topics=(alert_topic_arn, alert_topic_kms_key_arn),
             )
-            # The hardened preset and the user's values, resolved once; an option given
-            # explicitly wins. Last in the block: a bad option joins the problems above.
-            preset = HARDENED if hardened else Hardening()
-            given_shared = given(
+            self.shared_settings, self.pipeline_settings = resolve_settings(
+                problems,
+                hardened,
+                options,
+                called=type(self),
+                generation=generation,
                 kms_key_policy=kms_key_policy,
+                kms_key_separate_administration=kms_key_separate_administration,
+                kms_key_administrators=kms_key_administrators,
+                kms_key_users=kms_key_users,
                 kms_deletion_window_days=kms_deletion_window_days,
+                access_role_conditions=access_role_conditions,
                 warehouse_auto_suspend=warehouse_auto_suspend,
                 warehouse_auto_resume=warehouse_auto_resume,
             )
-            shared = problems.collect(lambda: SharedSettings.resolve(preset.shared, given_shared))
-            self.pipeline_settings = PipelineSettings.resolve(preset.pipeline, options)
-
-        self.hardened = hardened
-        self.generation = generation
-        self.upgrade_from_legacy = upgrade_from_legacy
-        assert shared is not None  # resolved, or the block above raised
-        self.shared_settings = shared
-        self._outputs = outputs
-        self._serverless = serverless_task
+        self.hardened, self.generation, self._outputs = hardened, generation, outputs
+        self.upgrade_from_legacy, self._serverless = upgrade_from_legacy, serverless_task
         self._declare_settings(
             id,
             required_version=required_version,
@@ -137,8 +140,16 @@ class SnowSSIStack(TerraformStack):
         )
         self._declare_shared_resources(name_suffix, warehouse_size)
         self._declare_access()
-        self.failure_alerts = self._declare_failure_alerts(failure_alerts, *alert_topics)
+        self._declare_failure_alerts(failure_alerts, alert_topic_arn, alert_topic_kms_key_arn)
         self._declare_pipelines(pipelines)
+
+    def _join_the_app(self, id: str, name_suffix: str | None) -> None:
+        # What the app's checks compare with its other stacks, at synthesis.
+        self.name_suffix = name_suffix
+        serverless = frozenset({"serverless_task"} if self._serverless else ())
+        state = self._s3_state
+        facts = PipelineStackFacts(id, name_suffix, self.snowflake_role, serverless, state)
+        check_with_the_app(self, facts)
 
     def _declare_settings(
         self,
@@ -162,6 +173,11 @@ class SnowSSIStack(TerraformStack):
             generation=generation,
         )
         self.backend = configure_backend(self, id, s3_backend, backend)
+        # For the app's checks: the role it runs under and its state object.
+        self.snowflake_role = snowflake_role
+        self._s3_state = (
+            None if s3_backend is None else (s3_backend.bucket, s3_backend.state_key(id))
+        )
         self.variables = SnowSSIVariables.declare(self, role=snowflake_role)
         configure_providers(
             self,
@@ -181,6 +197,7 @@ class SnowSSIStack(TerraformStack):
         else:
             self.pet = None
             self.naming = Naming(name_suffix)
+        self._join_the_app(self.node.id, name_suffix)
         naming, shared = self.naming, self.shared_settings
         self.caller_identity = DataAwsCallerIdentity(self, "current")
         self.warehouse = Warehouse(
@@ -206,6 +223,9 @@ class SnowSSIStack(TerraformStack):
             self,
             "kms_key",
             key_policy=shared.kms_key_policy,
+            separate_administration=shared.kms_key_separate_administration,
+            administrators=shared.kms_key_administrators,
+            users=shared.kms_key_users,
             deletion_window_days=shared.kms_deletion_window_days,
             account_id=account_id,
             user_role_name=naming.aws_nestable("role-"),
@@ -223,6 +243,12 @@ class SnowSSIStack(TerraformStack):
             snowflake_user_arn=self.storage_integration.iam_user_arn,
             external_id=self.storage_integration.external_id,
             kms_key_arn=self.kms_key.key_arn,
+            kms_via_service=(
+                f"s3.{self.variables.region.string_value}.amazonaws.com"
+                if shared.access_role_conditions
+                else None
+            ),
+            resource_account=account_id if shared.access_role_conditions else None,
         )
 
     def _storage_integration(
@@ -241,18 +267,22 @@ class SnowSSIStack(TerraformStack):
 
     def _declare_failure_alerts(
         self, enabled: bool, topic_arn: str | None, topic_kms_key_arn: str | None
-    ) -> FailureAlerts | None:
+    ) -> None:
+        """``failure_alerts``: the alerts, or ``None``."""
         # Opt-in, also when hardened: SNS error notifications need a Snowflake account
         # hosted on AWS, which the stack cannot know.
+        self.failure_alerts: FailureAlerts | None = None
         if not enabled:
-            return None
-        return FailureAlerts.for_stack(
+            return
+        self.failure_alerts = FailureAlerts.for_stack(
             self,
             naming=self.naming,
             account_id=self.caller_identity.account_id,
             topic_arn=topic_arn,
             topic_kms_key_arn=topic_kms_key_arn,
             deletion_window_days=self.shared_settings.kms_deletion_window_days,
+            separate_administration=self.shared_settings.kms_key_separate_administration,
+            key_administrators=self.shared_settings.kms_key_administrators,
         )
 
     def _declare_pipelines(self, names: Sequence[str] | None) -> None:
@@ -277,7 +307,16 @@ class SnowSSIStack(TerraformStack):
         with validation.Problems(type(self).__name__) as problems:
             if name in self.pipelines:
                 problems.add("name", f"the stack already has a pipeline named {name!r}")
-            settings = self.pipeline_settings.updated(options)
+            settings = self.pipeline_settings.updated(
+                options, also_accepted=[("add_pipeline's props", ("name",))]
+            )
+            check_generation_options(problems, options, self.generation)
+            if settings.stall_alert_minutes is not None and self.failure_alerts is None:
+                problems.add(
+                    "stall_alert_minutes",
+                    "the alert sends through the failure alerts' integration: give "
+                    "failure_alerts=True",
+                )
         pipeline = SnowSSIPipeline(
             self,
             f"pipeline_{name}" if name else "pipeline",
@@ -291,6 +330,9 @@ class SnowSSIStack(TerraformStack):
             error_integration=(
                 self.failure_alerts.integration_name if self.failure_alerts else None
             ),
+            # The alert needs a warehouse even when the tasks are serverless; by its name,
+            # which the provider reads back (not the fully qualified name).
+            alert_warehouse=self.warehouse.name,
             name=name,
             settings=settings,
             generation=self.generation,
@@ -323,7 +365,15 @@ class SnowSSIStack(TerraformStack):
             ),
             ("role_arn", self.access_role.role_arn, "IAM role Snowflake assumes."),
         ):
-            TerraformOutput(self, name, value=value, description=description)
+            TerraformOutput(
+                self,
+                name,
+                value=value,
+                description=description,
+                # Whoever learns the external id can present it for another
+                # integration of the Snowflake account (docs/least-privilege.md).
+                sensitive=True if name in SENSITIVE_OUTPUTS else None,
+            )
         if self.failure_alerts is not None:
             TerraformOutput(
                 self,
@@ -333,26 +383,8 @@ class SnowSSIStack(TerraformStack):
             )
 
     def _pipeline_outputs(self, pipeline: SnowSSIPipeline) -> None:
-        prefix = PipelinePrefix(pipeline.pipeline_name).address
-        for name, value in (
-            ("inbound_bucket_name", pipeline.inbound_bucket.bucket_name),
-            ("inbound_bucket_arn", pipeline.inbound_bucket.bucket_arn),
-            ("outbound_bucket_name", pipeline.outbound_bucket.bucket_name),
-            ("outbound_bucket_arn", pipeline.outbound_bucket.bucket_arn),
-            ("inbound_stage_fully_qualified_name", pipeline.inbound_stage.fully_qualified_name),
-            ("outbound_stage_fully_qualified_name", pipeline.outbound_stage.fully_qualified_name),
-            ("stream_name", pipeline.stream.name),
-            ("stream_fully_qualified_name", pipeline.stream.fully_qualified_name),
-            ("task_name", pipeline.task.name),
-            ("task_fully_qualified_name", pipeline.task.fully_qualified_name),
-        ):
-            TerraformOutput(self, f"{prefix}{name}", value=value)
-        if pipeline.processed_files is not None:
-            TerraformOutput(
-                self,
-                f"{prefix}processed_files_table_fully_qualified_name",
-                value=pipeline.processed_files.fully_qualified_name,
-            )
+        for name, value in pipeline_outputs(pipeline):
+            TerraformOutput(self, name, value=value)
 
 
 def _bool_to_str(value: bool | None) -> str | None:

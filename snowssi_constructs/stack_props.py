@@ -6,13 +6,46 @@ from __future__ import annotations
 from . import validation
 from .backend import S3StateBackend
 from .generations import GENERATIONS, SNOWFLAKE_PROVIDERS, Generation
+from .options import (
+    HARDENED,
+    Hardening,
+    PipelineOptions,
+    PipelineSettings,
+    SharedSettings,
+)
 from .pipeline_props import check_pipeline_names
 from .providers import ProviderVersions
+from .settings import check_generation_options
+from .variables import DEFAULT_PIPELINE_ROLE, DEFAULT_ROLE
 
 
 def given(**values: object) -> dict[str, object]:
     """The props the user gave (not ``None``), to lay over a preset."""
     return {prop: value for prop, value in values.items() if value is not None}
+
+
+def resolve_snowflake_role(
+    problems: validation.Problems, snowflake_role: str | None, *, hardened: object
+) -> str:
+    """The default of the stack's ``role`` variable: the role given; else, under
+    ``hardened=True``, the bootstrap's role (``SNOWSSI_DEPLOYER``); else ``ACCOUNTADMIN``,
+    the HCL module's. Under ``hardened=True`` a system role is a problem of
+    ``snowflake_role``: Snowflake's access-control guidance keeps them from owning
+    objects."""
+    if snowflake_role is None:
+        return DEFAULT_PIPELINE_ROLE if hardened is True else DEFAULT_ROLE
+    if (
+        hardened is True
+        and isinstance(snowflake_role, str)
+        and snowflake_role.upper() in validation.SYSTEM_ROLES
+    ):
+        problems.add(
+            "snowflake_role",
+            f"{snowflake_role!r} is a Snowflake system role, and hardened=True deploys "
+            f"without one: give the role of SnowSSIBootstrap (by default "
+            f"{DEFAULT_PIPELINE_ROLE}), or leave snowflake_role unset",
+        )
+    return snowflake_role
 
 
 def check_stack_props(
@@ -23,15 +56,16 @@ def check_stack_props(
     provider_versions: object,
     s3_backend: object,
     backend: object,
-    snowflake_role: str,
+    snowflake_role: str | None,
     name_suffix: str | None,
     pipelines: object,
     warehouse_size: str | None,
     alert_topics: tuple[str | None, str | None],
     **flags: object,
-) -> tuple[Generation, str | None]:
+) -> tuple[Generation, str | None, str]:
     """Record the problems of the stack's own props (its shared settings and pipeline
-    options check themselves); the generation and the warehouse size, as resolved."""
+    options check themselves); the generation, the warehouse size and the Snowflake
+    role (:func:`resolve_snowflake_role`), as resolved."""
     for prop, flag in flags.items():
         problems.check(validation.boolean, prop, flag)
     generation = _check_generation(problems, snowflake_provider, flags["upgrade_from_legacy"])
@@ -42,7 +76,8 @@ def check_stack_props(
         s3_backend=s3_backend,
         backend=backend,
     )
-    problems.check(validation.account_role_name, "snowflake_role", snowflake_role)
+    role = resolve_snowflake_role(problems, snowflake_role, hardened=flags["hardened"])
+    problems.check(validation.account_role_name, "snowflake_role", role)
     if name_suffix is not None:
         problems.check(validation.name_suffix, "name_suffix", name_suffix)
     if pipelines is not None:
@@ -57,7 +92,7 @@ def check_stack_props(
             problems.check(check, prop, value)
             if flags["failure_alerts"] is not True:
                 problems.add(prop, "is used by failure alerts; give failure_alerts=True")
-    return generation, warehouse_size
+    return generation, warehouse_size, role
 
 
 def _check_generation(
@@ -104,3 +139,24 @@ def _check_terraform_props(
         )
     if s3_backend is not None and backend is not None:
         problems.add("backend", "give either s3_backend or backend, not both")
+
+
+def resolve_settings(
+    problems: validation.Problems,
+    hardened: bool,
+    options: PipelineOptions,
+    *,
+    called: type,
+    generation: Generation,
+    **shared_given: object,
+) -> tuple[SharedSettings, PipelineSettings]:
+    """The hardened preset and the user's values (those not ``None``), resolved once:
+    an option given explicitly wins. Called last in the stack's ``Problems`` block, so a
+    bad option joins the problems of the other props: a bad shared setting (the defaults
+    stand in for it until the block raises), an option ``generation`` does not read, and
+    an unknown option, matched against the props of the construct ``called`` too."""
+    preset = HARDENED if hardened else Hardening()
+    shared = problems.collect(lambda: SharedSettings.resolve(preset.shared, given(**shared_given)))
+    check_generation_options(problems, options, generation)
+    pipeline = PipelineSettings.resolve(preset.pipeline, options, called=called)
+    return shared or SharedSettings(), pipeline

@@ -18,6 +18,12 @@ from .s3_bucket import EncryptedBucket
 INTEGRATION_TYPE = CURRENT.integration_type
 # The legacy construct's type, whose address the upgrade forgets.
 LEGACY_INTEGRATION_TYPE = LEGACY.integration_type
+# What ImportStorageIntegrationAws (provider 2.20.0) writes for an integration created
+# without private connectivity, the legacy one included. Declared on every current
+# stack, not only on the adopting run: an imported state keeps "false", so a stack that
+# later stopped declaring it would plan "false" -> "default", and CustomizeDiff would
+# mark describe_output unknown, and with it the access role's trust policy.
+IMPORTED_PRIVATELINK = "false"
 
 
 class AwsStorageIntegration(Construct):
@@ -27,6 +33,11 @@ class AwsStorageIntegration(Construct):
     with the stable type: ``storage_allowed_locations`` is a set there (order no longer
     matters), ``describe_output`` is flat, and only ``name`` and ``storage_provider``
     force replacement. The construct id is the address name.
+
+    ``use_privatelink_endpoint`` is declared ``"false"``, what the provider's importer
+    writes for an integration without private connectivity: the upgrade plan then shows
+    no change on the integration, so its ``describe_output`` (which the access role's
+    trust policy reads) stays known and the IAM role is not updated.
 
     :param name: the integration's name.
     :param role_arn: ARN of the IAM role Snowflake assumes, built from the account id
@@ -67,6 +78,7 @@ class AwsStorageIntegration(Construct):
                     "storage_provider": "S3",
                     "storage_aws_role_arn": role_arn,
                     "storage_allowed_locations": lazy_list(lambda: list(self._locations)),
+                    "use_privatelink_endpoint": IMPORTED_PRIVATELINK,
                 },
             ),
             id,

@@ -15,6 +15,8 @@ Token = cdktf.Token
 
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ROLE = "ACCOUNTADMIN"
+# The role SnowSSIBootstrap creates by default, and the hardened stack's default role.
+DEFAULT_PIPELINE_ROLE = "SNOWSSI_DEPLOYER"
 DEFAULT_WAREHOUSE_SIZES = ("XSMALL", "SMALL", "MEDIUM")
 # The original uses element 2 of warehouse_sizes.
 WAREHOUSE_SIZE_INDEX = 2

@@ -103,6 +103,20 @@ def notifications(sqs: Any, queue_url: str) -> Iterator[dict[str, Any]]:
             continue
 
 
+def reports_stall_of(message: dict[str, Any], key: str) -> bool:
+    """Whether a stall alert's message (docs/failure-alerts.md, "What arrives") names
+    ``key`` as the oldest waiting file, with a wait past its threshold."""
+    waited, threshold = message.get("waiting_minutes"), message.get("threshold_minutes")
+    return (
+        message.get("oldest_file") == key
+        and isinstance(waited, int)
+        and isinstance(threshold, int)
+        and waited > threshold
+        and isinstance(message.get("waiting_files"), int)
+        and message["waiting_files"] >= 1
+    )
+
+
 def names_task(notification: dict[str, Any], task_name: str) -> bool:
     """Whether an error notification is about ``task_name`` (its ``taskName`` is the
     fully qualified name, its last part the task's)."""

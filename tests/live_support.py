@@ -578,6 +578,95 @@ class Pipeline:
         with self.session() as cursor:
             return task_runs(cursor, **self.task_names())
 
+    def send_files(self, count: int) -> list[str]:
+        """Upload ``count`` files back to back, then refresh the directory table once:
+        one burst, reported by the stream together."""
+        keys = [f"live/burst/{uuid.uuid4().hex}.csv" for _ in range(count)]
+        for key in keys:
+            self.s3.put_object(Bucket=self.output("inbound_bucket_name"), Key=key, Body=b"a\n")
+        with self.session() as cursor:
+            cursor.execute(
+                f"ALTER STAGE {self.output('inbound_stage_fully_qualified_name')} REFRESH"
+            )
+        return keys
+
+
+# --- Issue 25: a burst copied once each, the stream across the upgrade, the suspend count ---
+
+
+def stream_reports(cursor: Cursor, stream: str, key: str) -> bool:
+    """Whether the stream still holds an inserted row for ``key`` (a SELECT does not
+    consume it)."""
+    cursor.execute(
+        f"SELECT COUNT(*) FROM {stream} WHERE METADATA$ACTION = 'INSERT' AND RELATIVE_PATH = %s",
+        (key,),
+    )
+    row = cursor.fetchone()
+    return row is not None and int(row[0]) > 0
+
+
+def pending_stream_of(table: str) -> str:
+    """The pending stream's fully qualified name, from its table's (``..."PROCESSED_FILES_X"``
+    -> ``..."PROCESSED_FILES_STREAM_X"``; a named pipeline's prefix comes first in both)."""
+    head, _, name = table.rpartition(".")
+    return f"{head}.{name.replace('PROCESSED_FILES_', 'PROCESSED_FILES_STREAM_', 1)}"
+
+
+def recorded_files(cursor: Cursor, table: str) -> list[tuple[str, bool]]:
+    """Each row of the processed-files record: (relative path, copied)."""
+    cursor.execute(f"SELECT RELATIVE_PATH, COPIED FROM {table} ORDER BY RELATIVE_PATH")
+    return [(str(path), bool(copied)) for path, copied in cursor.fetchall()]
+
+
+def outbound_keys(s3: Any, bucket: str, prefix: str) -> list[str]:
+    """The keys under ``prefix`` in the outbound bucket, one per file whatever its
+    versions (a repeated copy of one file adds a version, not a key)."""
+    keys: list[str] = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys += [item["Key"] for item in page.get("Contents", [])]
+    return sorted(keys)
+
+
+def burst_problems(
+    sent: Sequence[str], landed: Sequence[str], recorded: Sequence[tuple[str, bool]]
+) -> list[str]:
+    """What breaks "every file of the burst lands under exactly one key, recorded once
+    and marked copied": a file missing or extra in the outbound bucket, a file recorded
+    other than once, or left unmarked."""
+    problems = [f"{key}: not in the outbound bucket" for key in sent if key not in landed]
+    problems += [f"{key}: in the outbound bucket, never sent" for key in landed if key not in sent]
+    for key in sent:
+        rows = [copied for path, copied in recorded if path == key]
+        if len(rows) != 1:
+            problems.append(f"{key}: recorded {len(rows)} times")
+        elif not rows[0]:
+            problems.append(f"{key}: recorded, not marked copied")
+    return problems
+
+
+def task_state(cursor: Cursor, *, database: str, schema: str, task: str) -> str:
+    """The task's state from SHOW TASKS: ``started`` or ``suspended``."""
+    cursor.execute(f"SHOW TASKS LIKE %s IN SCHEMA {quoted(database)}.{quoted(schema)}", (task,))
+    cursor.execute('SELECT "state" FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))')
+    row = cursor.fetchone()
+    assert row is not None, f"no task {task} in {database}.{schema}"
+    return str(row[0]).lower()
+
+
+def resumed_by_the_plan(plan: Mapping[str, Any]) -> list[str]:
+    """The tasks a plan (``terraform show -json``) updates from ``started = false`` to
+    ``true``: a task that stopped itself, which the apply would resume."""
+    found = []
+    for change in plan.get("resource_changes", []):
+        body = change["change"]
+        if change.get("type") != "snowflake_task" or body["actions"] != ["update"]:
+            continue
+        if (body.get("before") or {}).get("started") is False and (body.get("after") or {}).get(
+            "started"
+        ) is True:
+            found.append(change["address"])
+    return found
+
 
 # --- The takeover of the HCL module ------------------------------------------------------------
 
@@ -658,17 +747,17 @@ EXPLAINED_UPGRADE_UPDATES = {
         "the importer does not read `encryption`, reads a `file_format` and "
         "`use_privatelink_endpoint = false` the configuration does not set: ALTER STAGE"
     ),
-    "snowflake_storage_integration_aws": (
-        "the importer reads `use_privatelink_endpoint = false`, the configuration leaves it "
-        "at `default`: ALTER STORAGE INTEGRATION"
-    ),
 }
+# The integration is not among them: it declares `use_privatelink_endpoint = "false"`,
+# what its importer writes, so its import plans no change and its describe_output, read
+# by the access role's trust policy, stays known (an update would recompute it and
+# update the role).
 
 
 def upgrade_problems(plan: Mapping[str, Any]) -> list[str]:
     """The resource changes of an upgrade plan (``terraform show -json``) other than
     no-ops, data reads, the forgetting of a legacy stage or integration, and the import
-    of an object of an adopting type (as is, or updated in place as explained above).
+    of an object of an adopting type (as is, or updated in place where explained above).
     Anything created or destroyed is a problem."""
     problems = []
     for change in plan.get("resource_changes", []):
@@ -682,8 +771,10 @@ def upgrade_problems(plan: Mapping[str, Any]) -> list[str]:
             continue
         if actions == ["forget"] and resource_type in ADOPTED_BY:
             continue
-        adopting = resource_type in EXPLAINED_UPGRADE_UPDATES
-        if importing and adopting and actions in (["no-op"], ["update"]):
+        adopting = resource_type in ADOPTED_BY.values()
+        if importing and adopting and actions == ["no-op"]:
+            continue
+        if importing and actions == ["update"] and resource_type in EXPLAINED_UPGRADE_UPDATES:
             continue
         note = " (importing)" if importing else ""
         problems.append(f"{address}{note}: {'/'.join(actions)}")

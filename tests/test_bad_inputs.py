@@ -109,6 +109,18 @@ WRONG_TYPES: list[TypeCase] = [
     (snowssi_stack, {"warehouse_auto_resume": "true"}, "warehouse_auto_resume"),
     (snowssi_stack, {"kms_key_policy": "yes"}, "kms_key_policy"),
     (snowssi_stack, {"outbound_baseline_access": 1}, "outbound_baseline_access"),
+    (snowssi_stack, {"require_tls": "yes"}, "require_tls"),
+    (
+        snowssi_stack,
+        {"kms_key_separate_administration": "yes"},
+        "kms_key_separate_administration",
+    ),
+    (snowssi_stack, {"access_role_conditions": 1}, "access_role_conditions"),
+    (
+        snowssi_stack,
+        {"hardened": True, "kms_key_administrators": "arn:aws:iam::123456789012:root"},
+        "kms_key_administrators",
+    ),
     (snowssi_stack, {"warehouse_auto_suspend": "60"}, "warehouse_auto_suspend"),
     (snowssi_stack, {"kms_deletion_window_days": 7.5}, "kms_deletion_window_days"),
     (snowssi_stack, {"refresh_schedule_minutes": True}, "refresh_schedule_minutes"),
@@ -188,6 +200,13 @@ WRONG_VALUES: list[ValueCase] = [
     (key, {"key_policy": True}, "account_id"),
     (key, {"key_policy": True, "account_id": "12", "user_role_name": "r"}, "account_id"),
     (key, {"alias_name": "alias/aws/s3"}, "alias_name"),
+    (snowssi_stack, {"hardened": True, "snowflake_role": "SYSADMIN"}, "snowflake_role"),
+    (snowssi_stack, {"kms_key_separate_administration": True}, "kms_key_separate_administration"),
+    (snowssi_stack, {"kms_key_administrators": ["arn:aws:iam::123456789012:root"]}, "kms_key_administrators"),  # noqa: E501
+    (snowssi_stack, {"hardened": True, "kms_key_users": ["not-an-arn"]}, "kms_key_users"),
+    (snowssi_stack, {"hardened": True, "kms_key_administrators": []}, "kms_key_administrators"),
+    (role, {"resource_account": "12345"}, "resource_account"),
+    (key, {"separate_administration": True}, "separate_administration"),
 ]  # fmt: skip
 
 

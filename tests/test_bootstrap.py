@@ -16,10 +16,18 @@ from typing import Any
 
 import pytest
 
-from snowssi_constructs import ExistingDeployment, SnowSSIBootstrap, SnowSSIStack
+from snowssi_constructs import (
+    CURRENT,
+    LEGACY,
+    ExistingDeployment,
+    S3StateBackend,
+    SnowSSIBootstrap,
+    SnowSSIStack,
+)
 from snowssi_constructs._flavour import cdktf
 from snowssi_constructs.bootstrap import ACCOUNT_PRIVILEGES
 from snowssi_constructs.privileges import REQUIRED_PRIVILEGES, required_privileges
+from snowssi_constructs.testing import check, normalise
 from snowssi_constructs.validation import PropError
 from tests.support import resources, synth_app
 
@@ -37,6 +45,7 @@ OWNED_TYPES: dict[str, tuple[str, ...]] = {
         "snowflake_notification_integration",
     ),
     "stage": ("snowflake_stage", "snowflake_stage_external_s3"),
+    "table": ("snowflake_table",),
 }
 TRANSFERRED_TYPES = {
     "database": "DATABASE",
@@ -44,6 +53,7 @@ TRANSFERRED_TYPES = {
     "warehouse": "WAREHOUSE",
     "integration": "INTEGRATION",
     "stage": "STAGE",
+    "table": "TABLE",
 }
 _REFERENCE = re.compile(r"^\$\{(snowflake_\w+)\.(\w+)\.(?:name|fully_qualified_name)\}$")
 
@@ -103,7 +113,8 @@ def unmet_privileges(stack: dict[str, Any], bootstrap: dict[str, Any]) -> Iterat
 def synth_pair(**stack_props: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     def build(app: Any) -> None:
         SnowSSIBootstrap(app, "bootstrap", role_name=ROLE,
-                         serverless_task=bool(stack_props.get("serverless_task")))  # fmt: skip
+                         serverless_task=bool(stack_props.get("serverless_task")),
+                         stall_alerts="stall_alert_minutes" in stack_props)  # fmt: skip
         SnowSSIStack(app, "snowssi", snowflake_role=ROLE, **stack_props)
 
     documents = synth_app(build)
@@ -122,6 +133,20 @@ STACKS: dict[str, dict[str, Any]] = {
         "snowflake_provider": "current",
         "serverless_task": True,
         "processing": "consume_stream",
+    },
+    # The stall alerts: the alert, enabled, on the warehouse (serverless tasks too).
+    "stall_alerts": {
+        "failure_alerts": True,
+        "processing": "consume_stream",
+        "stall_alert_minutes": 30,
+        "pipelines": ["orders", "events"],
+    },
+    "current_serverless_stall_alerts": {
+        "snowflake_provider": "current",
+        "serverless_task": True,
+        "failure_alerts": True,
+        "processing": "consume_stream",
+        "stall_alert_minutes": 30,
     },
 }
 
@@ -165,6 +190,8 @@ def test_the_bootstrap_grants_no_account_privilege_a_stack_does_not_need(pairs):
     assert bootstrap_grants(default_bootstrap) == set(ACCOUNT_PRIVILEGES)
     assert "EXECUTE MANAGED TASK" not in bootstrap_grants(default_bootstrap)
     assert "EXECUTE MANAGED TASK" in bootstrap_grants(pairs["serverless"][1])
+    assert "EXECUTE ALERT" not in bootstrap_grants(default_bootstrap)
+    assert "EXECUTE ALERT" in bootstrap_grants(pairs["stall_alerts"][1])
 
 
 def test_a_missing_account_grant_is_caught(pairs):
@@ -181,6 +208,27 @@ def test_a_serverless_stack_under_the_plain_bootstrap_is_caught(pairs):
     _, bootstrap = pairs["default"]
     assert list(unmet_privileges(stack, bootstrap)) == [
         "snowflake_task.task: EXECUTE MANAGED TASK on the account is not granted"
+    ]
+
+
+def test_a_stall_alert_stack_under_the_plain_bootstrap_is_caught(pairs):
+    # Without EXECUTE ALERT the provider creates the alert and fails to resume it with
+    # only a warning: every plan would try to enable it again.
+    stack, _ = pairs["stall_alerts"]
+    _, bootstrap = pairs["default"]
+    assert list(unmet_privileges(stack, bootstrap)) == [
+        "snowflake_alert.events_stall_alert: EXECUTE ALERT on the account is not granted",
+        "snowflake_alert.orders_stall_alert: EXECUTE ALERT on the account is not granted",
+    ]
+
+
+def test_the_stall_alert_runs_on_the_warehouse_the_role_owns(pairs):
+    stack, bootstrap = copy.deepcopy(pairs["current_serverless_stall_alerts"])
+    alert = stack["resource"]["snowflake_alert"]["stall_alert"]
+    assert alert["warehouse"] == "${snowflake_warehouse.warehouse.name}"
+    alert["warehouse"] = "SHARED_WAREHOUSE"
+    assert list(unmet_privileges(stack, bootstrap)) == [
+        "snowflake_alert.stall_alert: USAGE on warehouse 'SHARED_WAREHOUSE': not owned"
     ]
 
 
@@ -263,8 +311,10 @@ TRANSFER_TYPES = {
     "snowflake_notification_integration": "INTEGRATION",
     "snowflake_stage": "STAGE",
     "snowflake_stream_on_directory_table": "STREAM",
+    "snowflake_stream_on_table": "STREAM",
     "snowflake_task": "TASK",
     "snowflake_table": "TABLE",
+    "snowflake_alert": "ALERT",
 }
 
 
@@ -299,8 +349,17 @@ def stack_objects(stack: dict[str, Any]) -> set[tuple[str, str]]:
                 "failure_alerts": True,
             },
         ),
+        (
+            {"hardened": True, "failure_alerts": True, "stall_alert_minutes": 30},
+            {
+                "processed_files": True,
+                "refresh_tasks": True,
+                "failure_alerts": True,
+                "stall_alerts": True,
+            },
+        ),
     ],
-    ids=["default", "hardened-alerts-pipelines"],
+    ids=["default", "hardened-alerts-pipelines", "stall-alerts"],
 )
 def test_the_transfer_moves_every_object_of_the_deployment_with_its_grants(stack_props, deployment):
     stack = synth_app(lambda app: SnowSSIStack(app, "s", name_suffix="happy-panda", **stack_props))[
@@ -352,7 +411,11 @@ def test_after_the_transfer_the_stack_needs_nothing_the_role_lacks():
         ({"grant_to_users": "DEPLOYER"}, "grant_to_users", TypeError),
         ({"grant_to_roles": ["my role"]}, "grant_to_roles", ValueError),
         ({"serverless_task": "yes"}, "serverless_task", TypeError),
+        ({"stall_alerts": 1}, "stall_alerts", TypeError),
         ({"transfer": "happy-panda"}, "transfer", TypeError),
+        ({"snowflake_provider": "newest"}, "snowflake_provider", ValueError),
+        ({"s3_backend": {"bucket": "state"}}, "s3_backend", TypeError),
+        ({"required_version": "1.x"}, "required_version", ValueError),
     ],
 )
 def test_bad_bootstrap_input_is_refused_naming_the_prop(props, prop, error):
@@ -372,3 +435,154 @@ def test_a_bad_existing_deployment_is_refused_naming_the_field():
         ExistingDeployment(name_suffix="Happy Panda")
     with pytest.raises(ValueError, match=r"transfer.pipelines: "):
         ExistingDeployment(name_suffix="happy-panda", pipelines=[])
+
+
+# The bootstrap beside the stacks of an app: their generation and their backend.
+
+
+def bootstrap_document(**props: Any) -> dict[str, Any]:
+    return synth_app(lambda app: SnowSSIBootstrap(app, "bootstrap", **props))["bootstrap"]
+
+
+@pytest.mark.parametrize("generation", [LEGACY, CURRENT])
+def test_the_bootstraps_pins_and_preview_features_follow_the_generation_as_the_stacks_do(
+    generation,
+):
+    def build(app: Any) -> None:
+        SnowSSIBootstrap(app, "bootstrap", snowflake_provider=generation.name)
+        SnowSSIStack(app, "snowssi", snowflake_provider=generation.name)
+
+    documents = synth_app(build)
+    bootstrap, stack = documents["bootstrap"], documents["snowssi"]
+    for key in ("required_version",):
+        assert bootstrap["terraform"][key] == stack["terraform"][key]
+    pin = bootstrap["terraform"]["required_providers"]["snowflake"]
+    assert pin == stack["terraform"]["required_providers"]["snowflake"]
+    assert pin["version"] == generation.snowflake_version
+    (provider,) = bootstrap["provider"]["snowflake"]
+    assert provider["preview_features_enabled"] == list(generation.always_enabled)
+    assert check(normalise(bootstrap)) == []
+
+
+def test_the_bootstrap_keeps_its_state_in_s3_as_a_stack_does():
+    state = S3StateBackend(bucket="acme-state", region="eu-west-1")
+    document = bootstrap_document(snowflake_provider="current", s3_backend=state)
+    assert document["terraform"]["backend"] == {
+        "s3": {
+            "bucket": "acme-state",
+            "key": "snowssi/bootstrap/terraform.tfstate",
+            "region": "eu-west-1",
+            "encrypt": True,
+            "use_lockfile": True,
+        }
+    }
+    # Terraform's lock file for S3 came in 1.10.0, as for the stack.
+    assert document["terraform"]["required_version"] == CURRENT.required_version_with_lockfile
+
+
+def test_the_default_bootstrap_is_unchanged_legacy_with_a_local_state():
+    document = bootstrap_document()
+    assert document["terraform"]["backend"] == {"local": {"path": "terraform.bootstrap.tfstate"}}
+    assert document["terraform"]["required_version"] == "1.14.0"
+    assert document["terraform"]["required_providers"]["snowflake"]["version"] == "2.10.1"
+
+
+def test_an_explicit_required_version_wins_over_the_generations():
+    document = bootstrap_document(snowflake_provider="current", required_version=">= 1.9.0")
+    assert document["terraform"]["required_version"] == ">= 1.9.0"
+
+
+def test_the_bootstrap_records_what_it_grants():
+    bootstrap = SnowSSIBootstrap(Testing.app(), "b", serverless_task=True)
+    assert bootstrap.account_privileges == tuple(
+        sorted([*ACCOUNT_PRIVILEGES, "EXECUTE MANAGED TASK"])
+    )
+    assert bootstrap.role_name == "SNOWSSI_DEPLOYER"
+    assert bootstrap.generation is LEGACY
+
+
+# Behaviour the suite pinned only through snapshots.
+
+
+def test_the_administrators_password_variable_is_sensitive():
+    document = synth_app(lambda app: SnowSSIBootstrap(app, "b"))["b"]
+    assert document["variable"]["password"]["sensitive"] is True
+    assert "sensitive" not in document["variable"]["user"]
+
+
+def test_refresh_tasks_are_transferred_without_processed_files():
+    stack = synth_app(
+        lambda app: SnowSSIStack(app, "s", name_suffix="happy-panda", refresh_schedule_minutes=5)
+    )["s"]
+    existing = ExistingDeployment(name_suffix="happy-panda", refresh_tasks=True)
+    bootstrap = synth_app(lambda app: SnowSSIBootstrap(app, "b", transfer=existing))["b"]
+    assert transferred(bootstrap) == stack_objects(stack)
+    assert ("TASK", '"DATABASE_HAPPY_PANDA"."SCHEMA_HAPPY_PANDA"."REFRESH_TASK_HAPPY_PANDA"') in (
+        transferred(bootstrap)
+    )
+
+
+@pytest.mark.parametrize("stage_type", ["snowflake_stage", "snowflake_stage_external_s3"])
+def test_a_stage_of_either_generation_needs_usage_on_its_integration(stage_type):
+    from snowssi_constructs.privileges import Privilege
+
+    assert Privilege("USAGE", "integration", "storage_integration") in required_privileges(
+        stage_type, {}
+    )
+
+
+# A transfer that works as the administrator runs it.
+
+
+def _transfer_bootstrap(**props: Any) -> dict[str, Any]:
+    existing = ExistingDeployment(name_suffix="happy-panda", processed_files=True)
+    return synth_app(lambda app: SnowSSIBootstrap(app, "b", transfer=existing, **props))["b"]
+
+
+@pytest.mark.parametrize("grant_to_roles", [(), ("SYSADMIN",)])
+def test_the_role_is_granted_to_the_administrators_role_before_any_transfer(grant_to_roles):
+    bootstrap = _transfer_bootstrap(grant_to_roles=list(grant_to_roles))
+    grants = bootstrap["resource"]["snowflake_grant_account_role"]
+    to_admin = grants["pipeline_role_to_administrator"]
+    assert to_admin["role_name"] == "${snowflake_account_role.pipeline_role.name}"
+    # The variable the provider signs in with: whichever role the administrator uses.
+    assert to_admin["parent_role_name"] == "${var.role}"
+    assert bootstrap["provider"]["snowflake"][0]["role"] == "${var.role}"
+    transfers = bootstrap["resource"]["snowflake_grant_ownership"]
+    assert transfers
+    for transfer in transfers.values():
+        assert (
+            "snowflake_grant_account_role.pipeline_role_to_administrator"
+            in (transfer["depends_on"])
+        )
+
+
+def test_without_a_transfer_the_administrators_role_is_not_granted_the_role():
+    bootstrap = synth_app(lambda app: SnowSSIBootstrap(app, "b"))["b"]
+    assert "pipeline_role_to_administrator" not in bootstrap["resource"].get(
+        "snowflake_grant_account_role", {}
+    )
+
+
+def test_the_transfer_holds_to_the_provider_facts():
+    from snowssi_constructs.testing.facts import violations
+
+    assert violations(_transfer_bootstrap()) == []
+
+
+def test_a_transfer_not_after_the_administrators_grant_is_caught():
+    from snowssi_constructs.testing.facts import violations
+
+    bootstrap = _transfer_bootstrap()
+    transfer = bootstrap["resource"]["snowflake_grant_ownership"]["transfer_task"]
+    transfer["depends_on"].remove("snowflake_grant_account_role.pipeline_role_to_administrator")
+    assert [v.split(":")[0] for v in violations(bootstrap)] == [
+        "snowflake_grant_ownership.transfer_task"
+    ]
+    del bootstrap["resource"]["snowflake_grant_account_role"]["pipeline_role_to_administrator"]
+    assert len(violations(bootstrap)) == len(bootstrap["resource"]["snowflake_grant_ownership"])
+
+
+def test_the_processed_files_pending_stream_is_transferred_after_its_table():
+    keys = [key for key, _, _ in ExistingDeployment("happy-panda", processed_files=True).objects()]
+    assert keys.index("processed_files") < keys.index("processed_files_stream")

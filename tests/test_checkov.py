@@ -10,6 +10,12 @@ checkov 3.3.30's terraform_json parser cannot read two blocks cdktf writes: a st
 receives only dicts" and a parsing error that drops the whole file; checkov issue
 #7454). Neither declares a resource, so the scanned copy leaves them out, and the
 tests assert there were no parsing errors.
+
+checkov evaluates no ``${jsonencode(...)}``: on the JSON as synthesized, its policy
+checks read no document and pass whatever the policy allows. The scanned copy
+(``checkov_input.scannable``) renders every policy, and
+``test_checkov_fails_wildcards_injected_into_the_policies`` shows the checks now read
+them: each injected wildcard fails its check, which passes on the unrendered copy.
 """
 
 from __future__ import annotations
@@ -100,13 +106,20 @@ def checkov_env() -> dict[str, str]:
 
 
 def start_scan(
-    root: Path, labels: list[str], config: Path | None, tmp: Path
+    root: Path,
+    labels: list[str],
+    config: Path | None,
+    tmp: Path,
+    texts: dict[str, str] | None = None,
 ) -> tuple[subprocess.Popen[str], Path]:
-    texts = synthesized_texts()
+    """checkov over the stacks ``labels`` of ``texts`` (the synthesized stacks by
+    default), as ``texts`` values already made scannable."""
+    if texts is None:
+        texts = {label: scannable(text) for label, text in synthesized_texts().items()}
     for label in labels:
         target = root / label / "cdk.tf.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(scannable(texts[label]))
+        target.write_text(texts[label])
     command = [
         *checkov_command(),
         "--directory",
@@ -200,7 +213,12 @@ def test_default_stack_passes_with_the_original_skips(
     assert sorted(scan.passed(label, "CKV2_AWS_6")) == buckets  # public access block
     assert len(scan.passed(label, "CKV_AWS_53")) == 2  # block_public_acls, per bucket
     assert scan.passed(label, "CKV_AWS_7") == ["resource.kms_key"]  # key rotation
+    # These pass on the rendered documents (their reading of a document is shown by
+    # test_checkov_fails_wildcards_injected_into_the_policies).
     assert scan.passed(label, "CKV_AWS_60") == ["resource.role"]  # trust policy
+    assert scan.passed(label, "CKV_AWS_61") == ["resource.role"]  # no account principal
+    assert scan.passed(label, "CKV_AWS_62") == ["resource.policy"]  # no "*" on "*"
+    assert scan.passed(label, "CKV_AWS_63") == ["resource.policy"]  # no "*" action
     assert scan.passed(label, "CKV2_AWS_40") == ["aws_iam_role_policy.policy"]
     counts = scan.counts(label)
     suppressed = sum(scans["unskipped"].failed_ids(label).values())
@@ -235,8 +253,8 @@ def test_examples_pass_with_the_original_skips(
         )
         declared = json.loads(synthesized_texts()[label])["resource"]
         if not any(resource_type.startswith("aws_") for resource_type in declared):
-            # The bootstrap holds Snowflake resources only, and checkov checks none.
-            assert label == "least_privilege/bootstrap", label
+            # The bootstraps hold Snowflake resources only, and checkov checks none.
+            assert label in ("least_privilege/bootstrap", "stall_alerts/bootstrap"), label
             continue
         assert scan.resources(label), f"checkov checked nothing in {label}"
         assert counts["passed"] > 0, label
@@ -276,3 +294,119 @@ def test_original_skips_are_all_needed_by_the_default_stack(scans: dict[str, Sca
     """The default stack reproduces the module, so it fails exactly the module's skips
     (a skip that stopped failing would hide a regression if it came back)."""
     assert set(scans["unskipped"].failed_ids("default/snowssi")) == ORIGINAL_SKIPS
+
+
+# Statements put first in a policy's ``"Statement" = [`` list, in the HCL the stacks
+# write: (stack the policy is in, resource type, argument, statement) per injection.
+INJECTED_STATEMENTS = {
+    "wildcard_action": (
+        "default/snowssi",
+        "aws_iam_role_policy",
+        "policy",
+        '{"Action" = "*", "Effect" = "Allow", "Resource" = aws_kms_key.kms_key.arn}',
+    ),
+    "wildcard_action_and_resource": (
+        "default/snowssi",
+        "aws_iam_role_policy",
+        "policy",
+        '{"Action" = "*", "Effect" = "Allow", "Resource" = "*"}',
+    ),
+    "wildcard_principal_in_trust_policy": (
+        "default/snowssi",
+        "aws_iam_role",
+        "assume_role_policy",
+        '{"Action" = "sts:AssumeRole", "Effect" = "Allow", "Principal" = {"AWS" = "*"}}',
+    ),
+    "account_principal_in_trust_policy": (
+        "default/snowssi",
+        "aws_iam_role",
+        "assume_role_policy",
+        # A literal account: CKV_AWS_61 matches twelve digits, not a reference.
+        '{"Action" = "sts:AssumeRole", "Effect" = "Allow", "Principal" = {"AWS" = '
+        '"arn:aws:iam::123456789012:root"}}',
+    ),
+    "wildcard_principal_in_key_policy": (
+        "hardened/snowssi",
+        "aws_kms_key",
+        "policy",
+        '{"Sid" = "Anyone", "Effect" = "Allow", "Principal" = {"AWS" = "*"}, '
+        '"Action" = "kms:*", "Resource" = "*"}',
+    ),
+}
+# What each injection must fail: (check, the resource as checkov names it).
+EXPECTED_FAILURES = {
+    "wildcard_action": {("CKV_AWS_63", "resource.policy")},
+    "wildcard_action_and_resource": {
+        ("CKV_AWS_62", "resource.policy"),
+        ("CKV_AWS_63", "resource.policy"),
+    },
+    "wildcard_principal_in_trust_policy": {("CKV_AWS_60", "resource.role")},
+    "account_principal_in_trust_policy": {("CKV_AWS_61", "resource.role")},
+    "wildcard_principal_in_key_policy": {("CKV_AWS_33", "resource.kms_key")},
+}
+POLICY_CHECKS = {"CKV_AWS_33", "CKV_AWS_60", "CKV_AWS_61", "CKV_AWS_62", "CKV_AWS_63"}
+
+
+def injected(text: str, resource_type: str, argument: str, statement: str) -> str:
+    """``text`` (a synthesized stack) with ``statement`` first in the one policy at
+    ``argument`` of the one resource of ``resource_type``."""
+    document = json.loads(text)
+    (resource,) = document["resource"][resource_type].values()
+    policy = resource[argument]
+    assert policy.count('"Statement" = [') == 1, policy
+    resource[argument] = policy.replace('"Statement" = [', f'"Statement" = [{statement}, ')
+    return json.dumps(document, indent=2)
+
+
+def unrendered(text: str) -> str:
+    """The copy checkov can parse, policies left as synthesized."""
+    from snowssi_constructs.testing.checkov_input import UNPARSABLE_BY_CHECKOV
+
+    document = json.loads(text)
+    for block in UNPARSABLE_BY_CHECKOV:
+        document.pop(block, None)
+    document["terraform"].pop("required_version", None)
+    return json.dumps(document, indent=2)
+
+
+@pytest.mark.integration
+def test_checkov_fails_wildcards_injected_into_the_policies(tmp_path: Path) -> None:
+    """Each wildcard injected into a synthesized stack fails its check on
+    ``checkov_input``'s copy; on the copy with the policies as synthesized, checkov
+    passes them all (it evaluates no ``jsonencode``), which is why the copy renders
+    them."""
+    texts = synthesized_texts()
+    stacks = {
+        label: injected(texts[stack], resource_type, argument, statement)
+        for label, (stack, resource_type, argument, statement) in INJECTED_STATEMENTS.items()
+    }
+    tmp = tmp_path
+    runs = {
+        "rendered": {label: scannable(text) for label, text in stacks.items()},
+        "unrendered": {label: unrendered(text) for label, text in stacks.items()},
+    }
+    started = {
+        name: start_scan(tmp / name, sorted(copies), None, tmp, copies)
+        for name, copies in runs.items()
+    }
+    scans = {name: finish_scan(*process) for name, process in started.items()}
+    for name, scan in scans.items():
+        assert scan.parsing_errors == [], name
+        for label in stacks:
+            assert scan.resources(label), f"{name}: checkov checked nothing in {label}"
+    for label, expected in EXPECTED_FAILURES.items():
+        failed = {
+            (c["check_id"], c["resource"])
+            for c in scans["rendered"].checks(label, "failed_checks")
+            if c["check_id"] in POLICY_CHECKS
+        }
+        assert failed == expected, label
+        missed = {
+            c["check_id"]
+            for c in scans["unrendered"].checks(label, "failed_checks")
+            if c["check_id"] in POLICY_CHECKS
+        }
+        assert missed == set(), label
+        # The checks ran on the unrendered copy too: they passed.
+        for check_id, _resource in expected:
+            assert scans["unrendered"].passed(label, check_id), (label, check_id)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import inspect
 import re
 import typing
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
@@ -195,3 +195,89 @@ def test_the_readme_is_short():
     assert len(lines) <= README_MAX_LINES, (
         f"the README has {len(lines)} lines (at most {README_MAX_LINES}): guides belong in docs/"
     )
+
+
+def _mermaid_hook() -> typing.Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mermaid_hook", DOCS / "mermaid_hook.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_vendored_mermaid_is_the_major_materials_loader_expects():
+    # Material falls back to loading `mermaid@<major>` from another host; the release the
+    # site vendors must be the same major, or Material would draw with an API it does not
+    # know.
+    import material
+
+    bundles = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
+    (bundle,) = bundles.glob("bundle.*.min.js")
+    expected = re.search(r"mermaid@(\d+)/dist/mermaid\.min\.js", bundle.read_text(encoding="utf-8"))
+    assert expected, "material's bundle no longer names the Mermaid it loads"
+    hook = _mermaid_hook()
+    assert hook.MERMAID_VERSION.split(".")[0] == expected.group(1)
+
+
+def test_the_site_loads_the_vendored_mermaid_before_any_diagram():
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _MkDocsLoader)
+    assert "docs/mermaid_hook.py" in config["hooks"]
+    assert _mermaid_hook().SITE_PATH in config["extra_javascript"]
+
+
+# Our own issue tracker's numbers mean nothing to a reader of the site or the README.
+OWN_ISSUE = re.compile(r"\bissues? (?:#)?\d+\b|\bissue \d+'s\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    "page", ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in DOCS.rglob("*.md"))]
+)
+def test_no_page_names_an_issue_of_ours(page):
+    text = (ROOT / page).read_text(encoding="utf-8")
+    assert not OWN_ISSUE.findall(text), f"{page} names an issue of ours: {OWN_ISSUE.findall(text)}"
+
+
+def test_no_nav_title_names_research_notes():
+    def titles(entries: list[typing.Any]) -> list[str]:
+        found = []
+        for entry in entries:
+            if isinstance(entry, dict):
+                for title, value in entry.items():
+                    found.append(title)
+                    if isinstance(value, list):
+                        found.extend(titles(value))
+        return found
+
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), _MkDocsLoader)
+    assert not [title for title in titles(config["nav"]) if "research" in title.lower()]
+
+
+def fenced_block(page: str, title: str) -> str:
+    """The code block of ``docs/<page>`` whose fence line carries ``title="<title>"``."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    block = re.search(rf'^```\w+ title="{re.escape(title)}"\n(.*?)^```$', text, re.M | re.S)
+    assert block, f"docs/{page} has no code block titled {title}"
+    return block.group(1)
+
+
+def without_comments_and_docstrings(text: str) -> list[str]:
+    """The lines of a file that are code: no comment lines, no module docstring."""
+    text = re.sub(r'\A""".*?"""\n', "", text, flags=re.S)
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("path", ["tests/test_stacks.py", "cdktf.json", "pyproject.toml"])
+def test_the_tutorial_shows_the_team_projects_files(path):
+    shown = fenced_block("tutorial.md", path)
+    actual = (ROOT / "examples" / "team_project" / path).read_text(encoding="utf-8")
+    assert without_comments_and_docstrings(shown) == without_comments_and_docstrings(actual)
+
+
+def test_the_tutorial_shows_every_line_of_the_team_programs_build():
+    shown = without_comments_and_docstrings(fenced_block("tutorial.md", "main.py"))
+    actual = (ROOT / "examples" / "team_project" / "main.py").read_text(encoding="utf-8")
+    code = [line for line in without_comments_and_docstrings(actual) if '"""' not in line]
+    missing = [line for line in code if line not in shown]
+    assert not missing, f"docs/tutorial.md's main.py lacks: {missing}"

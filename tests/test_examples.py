@@ -44,6 +44,7 @@ def test_the_required_examples_exist():
         "upgrade_from_legacy",
         "least_privilege",
         "failure_alerts",
+        "stall_alerts",
     } <= set(EXAMPLES)
 
 
@@ -197,3 +198,28 @@ def test_failure_alerts_example_creates_a_topic_or_uses_the_teams(documents):
     assert "aws_sns_topic.failure_alerts" not in team
     for declared in (created, team):
         assert declared["snowflake_task.task"]["error_integration"] == f"${{{integration}.name}}"
+
+
+def test_stall_alerts_example_pages_per_pipeline_under_a_bootstrap_that_resumes_alerts(
+    documents,
+):
+    stacks, example = documents["stall_alerts"], load_example_module("stall_alerts")
+    declared = resources(stacks["snowssi"])
+    integration = "${snowflake_notification_integration.failure_alerts.name}"
+    for pipeline, minutes in (
+        ("orders", example.ORDERS_STALL_MINUTES),
+        ("invoices", example.INVOICES_STALL_MINUTES),
+    ):
+        alert = declared[f"snowflake_alert.{pipeline}_stall_alert"]
+        assert alert["alert_schedule"] == {"interval": minutes}
+        assert alert["enabled"] is True
+        assert alert["warehouse"] == "${snowflake_warehouse.warehouse.name}"
+        assert f"-{minutes}, CURRENT_TIMESTAMP()" in alert["condition"]
+        assert f"'pipeline', '{pipeline}'" in alert["action"]
+        assert f"SNOWFLAKE.NOTIFICATION.INTEGRATION('{integration}')" in alert["action"]
+        table = f"${{snowflake_table.{pipeline}_processed_files.fully_qualified_name}}"
+        assert f"FROM {table} WHERE NOT COPIED" in alert["condition"]
+    bootstrap = resources(stacks["bootstrap"])
+    grant = bootstrap["snowflake_grant_privileges_to_account_role.pipeline_role_account"]
+    assert "EXECUTE ALERT" in grant["privileges"]
+    assert stacks["snowssi"]["variable"]["role"]["default"] == example.ROLE

@@ -12,9 +12,9 @@ import pytest
 
 from snowssi_constructs import AlertPublisherRole, AlertTopic, FailureAlerts, SnowSSIStack
 from snowssi_constructs._flavour import cdktf
+from snowssi_constructs.testing.hcl_object import jsonencode_argument
 from snowssi_constructs.validation import PropError
 from tests.conftest import parsed
-from tests.hcl_json import jsonencode_argument
 from tests.support import resources
 
 Testing = cdktf.Testing
@@ -230,3 +230,32 @@ def test_a_fifo_topic_is_refused_because_snowflake_cannot_publish_to_it():
 def test_failure_alerts_must_be_a_bool():
     with pytest.raises(TypeError, match=r"^failure_alerts: "):
         SnowSSIStack(Testing.app(), "snowssi", failure_alerts="yes")
+
+
+# Behaviour the suite pinned only through snapshots (issue 25, item 6).
+ACCOUNT = "data.aws_caller_identity.current.account_id"
+
+
+def test_the_integration_names_the_publishing_role_not_its_policy(alerts):
+    role_name = alerts["aws_iam_role.failure_alerts"]["name"]
+    policy_name = alerts["aws_iam_role_policy.failure_alerts"]["name"]
+    assert role_name != policy_name
+    assert (
+        alerts[INTEGRATION]["aws_sns_role_arn"] == f"arn:aws:iam::${{{ACCOUNT}}}:role/{role_name}"
+    )
+
+
+def test_the_alerts_key_waits_the_deletion_window_of_the_stack(synth_stack):
+    declared = resources(synth_stack(failure_alerts=True, kms_deletion_window_days=12))
+    assert declared["aws_kms_key.failure_alerts"]["deletion_window_in_days"] == 12
+
+
+def test_the_alerts_key_policy_names_the_role_by_a_nestable_expression(alerts):
+    # Inside jsonencode(...) the name must be an expression, not a "${...}" template.
+    policy = alerts["aws_kms_key.failure_alerts"]["policy"]
+    condition = (
+        f'format("arn:aws:iam::%s:role/%s", {ACCOUNT}, '
+        'lower(join("", ["alerts-role-", replace(random_pet.pet_name.id, "_", "-")])))'
+    )
+    assert f'"aws:PrincipalArn" = {condition}' in policy
+    assert policy.count("${") == 3  # the jsonencode and the two account ids of the root

@@ -195,3 +195,38 @@ def test_a_bad_completion_interval_is_rejected_naming_the_option(value):
             snowflake_provider="current",
             serverless_target_completion_minutes=value,
         )
+
+
+# Behaviour the suite pinned only through snapshots (issue 25, item 6).
+
+
+def _features_with(snowflake_provider: str, terraform_type: str) -> list[str]:
+    from snowssi_constructs._current_types import UntypedResource
+    from tests.support import synth_app
+
+    def build(app: App) -> None:
+        stack = SnowSSIStack(app, "s", snowflake_provider=snowflake_provider)
+        UntypedResource(stack, "extra", terraform_type=terraform_type, attributes={"name": "X"})
+
+    document = synth_app(build)["s"]
+    return list(document["provider"]["snowflake"][0].get("preview_features_enabled", []))
+
+
+def test_each_generation_gates_by_its_own_release_list():
+    # snowflake_hybrid_table is gated at 2.20.0 and unknown to 2.10.1's list.
+    assert _features_with("current", "snowflake_hybrid_table") == [
+        "snowflake_hybrid_table_resource"
+    ]
+    assert "snowflake_hybrid_table_resource" not in _features_with(
+        "legacy", "snowflake_hybrid_table"
+    )
+
+
+def test_current_stages_are_encrypted_with_the_pipeline_key(synth_stack):
+    declared = resources(synth_stack(snowflake_provider="current", pipelines=["a", "b"]))
+    stages = {k: v for k, v in declared.items() if k.startswith("snowflake_stage_external_s3.")}
+    assert len(stages) == 4
+    for stage in stages.values():
+        assert stage["encryption"] == {
+            "aws_sse_kms": {"kms_key_id": "${aws_kms_key.kms_key.key_id}"}
+        }

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from snowssi_constructs import EncryptedBucket, SnowflakeAccessRole
+from snowssi_constructs.testing.hcl_object import jsonencode_argument
 from tests.conftest import parsed
-from tests.hcl_json import jsonencode_argument
 from tests.support import resources
 
 INBOUND = "${aws_s3_bucket.inbound_bucket.arn}"
 OUTBOUND = "${aws_s3_bucket.outbound_bucket.arn}"
 KEY = "${aws_kms_key.kms_key.arn}"
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def test_trust_policy_lets_the_integration_user_assume_the_role_with_the_external_id(
@@ -111,3 +112,42 @@ def test_empty_values_are_rejected(construct_stack, prop):
     props[prop] = ""
     with pytest.raises(ValueError, match=prop):
         SnowflakeAccessRole(construct_stack, "access", **props)
+
+
+def test_conditions_keep_kms_to_s3_and_the_buckets_to_the_account(construct_stack):
+    role = SnowflakeAccessRole(
+        construct_stack,
+        "access",
+        role_name="role-x",
+        policy_name="policy-x",
+        snowflake_user_arn="arn:aws:iam::123456789012:user/sf",
+        external_id="ext-1",
+        kms_key_arn=KEY_ARN,
+        kms_via_service="s3.eu-west-1.amazonaws.com",
+        resource_account="123456789012",
+    )
+    bucket = EncryptedBucket(construct_stack, "extra", bucket_name="extra-bucket", kms_key_id="k")
+    role.grant_read(bucket)
+    role.grant_write(bucket)
+    document = jsonencode_argument(
+        resources(parsed(construct_stack))["aws_iam_role_policy.policy"]["policy"]
+    )
+    *s3, kms = document["Statement"]
+    assert len(s3) == 4
+    for statement in s3:
+        assert statement["Condition"] == {"StringEquals": {"s3:ResourceAccount": "123456789012"}}
+    assert kms["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}
+
+
+def test_bad_condition_values_are_rejected_naming_the_prop(construct_stack):
+    props = {
+        "role_name": "r",
+        "policy_name": "p",
+        "snowflake_user_arn": "arn:aws:iam::123456789012:user/sf",
+        "external_id": "e",
+        "kms_key_arn": KEY_ARN,
+    }
+    with pytest.raises(ValueError, match=r"^resource_account: "):
+        SnowflakeAccessRole(construct_stack, "a", **props, resource_account="12345")
+    with pytest.raises(ValueError, match=r"^kms_via_service: "):
+        SnowflakeAccessRole(construct_stack, "b", **props, kms_via_service="")

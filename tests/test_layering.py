@@ -24,9 +24,9 @@ MAX_LINES = 400
 LAYERS: dict[str, tuple[str, ...]] = {
     "testing": ("testing",),  # helpers for users' tests: may synthesize; nothing imports it
     "root": ("snowssi_constructs",),  # the lazy façade: names every public class
-    "stacks": ("stack", "stack_props", "bootstrap"),
-    "pipeline": ("pipeline", "pipeline_props"),
-    "options": ("options",),
+    "stacks": ("stack", "stack_props", "bootstrap", "app_checks"),
+    "pipeline": ("pipeline", "pipeline_props", "outputs"),
+    "options": ("options", "settings"),
     "constructs": (
         "s3_bucket",
         "stage",
@@ -36,6 +36,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "iam_role",
         "kms_key",
         "failure_alerts",
+        "stall_alert",
     ),
     "helpers": (
         "naming",
@@ -45,13 +46,16 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "variables",
         "preview_features",
         "privileges",
+        "processed_files",
         "_addresses",
         "_current_types",
         "_lazy",
         "_attributes",
+        "_policies",
     ),
     "validation": ("validation", "snowflake_regex"),
     "flavour": ("_flavour",),
+    "cli": ("cli",),  # the snowssi-cli command: the wheel's Node.js, no CDK
     "startup": ("_startup",),
 }
 MAX_FUNCTION_LINES = 80

@@ -28,6 +28,7 @@ from tests.live_roles import (
     creates_or_destroys,
     names_task,
     notifications,
+    reports_stall_of,
     subscribe_queue,
     under_role,
 )
@@ -37,17 +38,24 @@ from tests.live_support import (
     Workspace,
     aws_client,
     aws_region,
+    burst_problems,
     connector_connect,
     copy_hcl_module,
     hcl_module_source,
     live_terraform,
     missing_requirements,
+    outbound_keys,
+    pending_stream_of,
+    recorded_files,
+    resumed_by_the_plan,
     skip_reason,
     stack_json,
     stack_tfvars,
     state_root,
+    stream_reports,
     stream_row_count,
     suffix,
+    task_state,
     triggered_runs,
     unexplained_changes,
     upgrade_problems,
@@ -63,6 +71,8 @@ CHEAP_WAREHOUSE = {"warehouse_size": "XSMALL", "warehouse_auto_suspend": 60}
 CHEAP_WAREHOUSE_SIZES = ["XSMALL", "XSMALL", "XSMALL"]
 # TASK_HISTORY shows a run shortly after it ends.
 HISTORY_TIMEOUT = 180.0
+# Files uploaded back to back in the burst case.
+BURST = 20
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +179,31 @@ def test_consume_stream_records_the_file_and_empties_the_stream(deploy):
     deployment.workspace.plan_is_empty()
 
 
+def test_consume_stream_copies_a_burst_once_each(deploy):
+    """Issue 25, item 4: every file of a burst lands under exactly one key (the bucket is
+    versioned: a retried copy may add a version, never a file), is recorded once and
+    marked copied, both streams end empty, and the plan stays empty."""
+    deployment = deploy("burst", processing="consume_stream", **CHEAP_WAREHOUSE)
+    pipeline = deployment.pipeline
+    sent = pipeline.send_files(BURST)
+    for key in sent:
+        pipeline.wait_for_arrival(key)
+    require_a_triggered_run(pipeline)
+    table = pipeline.output("processed_files_table_fully_qualified_name")
+    with pipeline.session() as cursor:
+
+        def all_marked() -> bool:
+            rows = recorded_files(cursor, table)
+            return len(rows) >= len(sent) and all(copied for _, copied in rows)
+
+        wait_for(all_marked, f"{len(sent)} files marked copied in {table}", timeout=HISTORY_TIMEOUT)
+        landed = outbound_keys(pipeline.s3, pipeline.output("outbound_bucket_name"), "live/")
+        assert burst_problems(sent, landed, recorded_files(cursor, table)) == []
+        assert stream_row_count(cursor, pipeline.output("stream_fully_qualified_name")) == 0
+        assert stream_row_count(cursor, pending_stream_of(table)) == 0
+    deployment.workspace.plan_is_empty()
+
+
 def test_a_serverless_task_runs_and_the_plan_stays_empty(deploy):
     deployment = deploy(
         "serverless", serverless_task=True, processing="consume_stream", **CHEAP_WAREHOUSE
@@ -253,6 +288,14 @@ def test_the_upgrade_from_legacy_creates_and_destroys_nothing(deploy, terraform)
         )
         (workspace.path / "cdk.tf.json").write_text(text)
 
+    # Issue 25, item 5: the upgrading apply sends ALTER STAGE ... SET URL (an in-place
+    # update of each adopted stage); a file uploaded just before it must still be in the
+    # stream afterwards (copy_stage never consumes the stream) and must arrive.
+    before = deployment.pipeline.send_a_file()
+    stream = deployment.pipeline.output("stream_fully_qualified_name")
+    with deployment.pipeline.session() as cursor:
+        wait_for(lambda: stream_reports(cursor, stream, before), f"{before} in {stream}")
+
     switch(upgrade_from_legacy=True)
     workspace.init(upgrade=True)  # provider 2.10.1 -> 2.20.0
     plan = workspace.saved_plan("upgrade.tfplan")
@@ -260,6 +303,9 @@ def test_the_upgrade_from_legacy_creates_and_destroys_nothing(deploy, terraform)
     outputs = workspace.apply("upgrade.tfplan")
 
     pipeline = Pipeline(outputs, deployment.pipeline.login, connector_connect(), aws_client("s3"))
+    with pipeline.session() as cursor:
+        assert stream_reports(cursor, pipeline.output("stream_fully_qualified_name"), before)
+    pipeline.wait_for_arrival(before)
     key = pipeline.send_a_file()
     pipeline.wait_for_arrival(key)
     require_a_triggered_run(pipeline)
@@ -343,7 +389,16 @@ def test_transfer_of_an_existing_deployment_to_the_role(login, terraform, worksp
 
 
 def test_a_failing_task_publishes_its_error_on_the_topic(deploy):
-    deployment = deploy("alerts", failure_alerts=True, sql_statement=FAILING_SQL, **CHEAP_WAREHOUSE)
+    # Never suspended (issue 25, item 3): after SUSPEND_TASK_AFTER_NUM_FAILURES failures
+    # (10 by default) Snowflake would suspend the task, and the empty-plan check below
+    # would see started = false.
+    deployment = deploy(
+        "alerts",
+        failure_alerts=True,
+        sql_statement=FAILING_SQL,
+        suspend_task_after_num_failures=0,
+        **CHEAP_WAREHOUSE,
+    )
     pipeline = deployment.pipeline
     sns, sqs = aws_client("sns"), aws_client("sqs")
     queue_url = subscribe_queue(
@@ -359,6 +414,64 @@ def test_a_failing_task_publishes_its_error_on_the_topic(deploy):
             return any(names_task(n, task) for n in received)
 
         wait_for(arrived, f"an error notification of {task} on the topic", timeout=600.0)
+        deployment.workspace.plan_is_empty()
+    finally:
+        sqs.delete_queue(QueueUrl=queue_url)
+
+
+def test_a_failing_task_suspends_itself_after_the_count_and_the_plan_shows_the_resume(deploy):
+    """Issue 25, item 3: with suspend_task_after_num_failures=1 the first failed run
+    suspends the task; the provider then reads started = false, and the next plan
+    would resume it (docs/failure-alerts.md, "When a task keeps failing")."""
+    deployment = deploy(
+        "suspend", sql_statement=FAILING_SQL, suspend_task_after_num_failures=1, **CHEAP_WAREHOUSE
+    )
+    pipeline = deployment.pipeline
+    pipeline.send_a_file()
+    with pipeline.session() as cursor:
+        wait_for(
+            lambda: task_state(cursor, **pipeline.task_names()) == "suspended",
+            f"{pipeline.output('task_name')} suspended by Snowflake after one failure",
+            timeout=HISTORY_TIMEOUT,
+        )
+    plan = deployment.workspace.saved_plan("suspended.tfplan")
+    assert resumed_by_the_plan(plan) == ["snowflake_task.task"]
+
+
+# --- Issue 26: stall alerts ---------------------------------------------------------------------
+
+
+def test_a_stalled_pipeline_pages_on_the_topic(deploy):
+    """The task suspended, a file uploaded: the stall alert (threshold 1 minute, so it
+    runs every minute) sends its message naming the file; the task resumed, the file
+    moves and the plan is empty."""
+    deployment = deploy(
+        "stall",
+        failure_alerts=True,
+        processing="consume_stream",
+        stall_alert_minutes=1,
+        **CHEAP_WAREHOUSE,
+    )
+    pipeline = deployment.pipeline
+    task = pipeline.output("task_fully_qualified_name")
+    sns, sqs = aws_client("sns"), aws_client("sqs")
+    queue_url = subscribe_queue(
+        sns, sqs, pipeline.output("failure_alerts_topic_arn", shared=True), suffix("stall")
+    )
+    try:
+        with pipeline.session() as cursor:
+            cursor.execute(f"ALTER TASK {task} SUSPEND")
+        key = pipeline.send_a_file()
+        received: list[dict[str, Any]] = []
+
+        def arrived() -> bool:
+            received.extend(notifications(sqs, queue_url))
+            return any(reports_stall_of(m, key) for m in received)
+
+        wait_for(arrived, f"a stall message naming {key} on the topic", timeout=600.0)
+        with pipeline.session() as cursor:
+            cursor.execute(f"ALTER TASK {task} RESUME")
+        pipeline.wait_for_arrival(key)
         deployment.workspace.plan_is_empty()
     finally:
         sqs.delete_queue(QueueUrl=queue_url)

@@ -33,17 +33,25 @@ from tests.live_support import (
     SnowflakeLogin,
     TaskRun,
     Workspace,
+    burst_problems,
     copy_hcl_module,
     hcl_module_source,
     last_task_error,
     missing_requirements,
     object_exists,
+    outbound_keys,
+    pending_stream_of,
+    recorded_files,
+    resumed_by_the_plan,
     skip_reason,
     snowflake_problems,
+    stack_json,
     stack_tfvars,
     state_root,
+    stream_reports,
     stream_row_count,
     task_runs,
+    task_state,
     triggered_runs,
     unexplained_changes,
     upgrade_problems,
@@ -920,6 +928,12 @@ def test_an_upgrade_plan_passes_only_imports_forgets_and_no_ops():
             change("snowflake_database.database", "delete"),
             change("snowflake_stream_on_directory_table.inbound_stream", "forget"),
             change("snowflake_task.task", "update", importing=True),
+            # the integration's import updating it would recompute describe_output,
+            # and the access role's trust policy with it
+            change(
+                "snowflake_storage_integration_aws.storage_integration", "update", importing=True
+            ),
+            change("aws_iam_role.snowflake_access_role", "update"),
         ]
     }
     assert upgrade_problems(plan) == [
@@ -927,6 +941,8 @@ def test_an_upgrade_plan_passes_only_imports_forgets_and_no_ops():
         "snowflake_database.database: delete",
         "snowflake_stream_on_directory_table.inbound_stream: forget",
         "snowflake_task.task (importing): update",
+        "snowflake_storage_integration_aws.storage_integration (importing): update",
+        "aws_iam_role.snowflake_access_role: update",
     ]
 
 
@@ -952,5 +968,124 @@ def test_the_live_suite_uses_these_helpers():
         "require_a_triggered_run",
         "destroy_leftovers",
         "upgrade_problems",
+        "send_files",
+        "burst_problems",
+        "stream_reports",
+        "task_state",
+        "resumed_by_the_plan",
     ):
         assert name in text
+
+
+# --- Issue 25: a burst copied once each, the stream across the upgrade, the suspend count ---
+
+
+@pytest.mark.integration
+def test_25_a_burst_is_uploaded_back_to_back_then_refreshed_once(clean_sign_in, s3):
+    clean_sign_in.setenv("SNOWFLAKE_PASSWORD", "secret")
+    snowflake = FakeSnowflake()
+    snowflake.on(r"^ALTER STAGE .* REFRESH$", [("Stage refreshed",)])
+    pipeline = Pipeline(OUTPUTS, SnowflakeLogin.from_environment(), snowflake.connect, s3)
+    keys = pipeline.send_files(5)
+    assert len(set(keys)) == 5 and all(k.startswith("live/burst/") for k in keys)
+    listed = s3.list_objects_v2(Bucket=OUTPUTS["inbound_bucket_name"])["Contents"]
+    assert sorted(item["Key"] for item in listed) == sorted(keys)
+    assert snowflake.statements == [
+        f"ALTER STAGE {OUTPUTS['inbound_stage_fully_qualified_name']} REFRESH"
+    ]
+
+
+@pytest.mark.integration
+def test_25_a_retried_copy_adds_a_version_not_a_key(s3):
+    bucket = OUTPUTS["outbound_bucket_name"]
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    for body in (b"first", b"retried"):
+        s3.put_object(Bucket=bucket, Key="live/burst/a.csv", Body=body)
+    s3.put_object(Bucket=bucket, Key="other/b.csv", Body=b"x")
+    versions = s3.list_object_versions(Bucket=bucket, Prefix="live/")["Versions"]
+    assert len(versions) == 2
+    assert outbound_keys(s3, bucket, "live/") == ["live/burst/a.csv"]
+
+
+def test_25_burst_problems_name_each_way_a_file_goes_wrong():
+    sent = ["live/a", "live/b", "live/c", "live/d"]
+    assert burst_problems(sent, sent, [(k, True) for k in sent]) == []
+    landed = ["live/a", "live/b", "live/c", "live/x"]
+    recorded = [("live/a", True), ("live/a", True), ("live/b", False), ("live/d", True)]
+    assert burst_problems(sent, landed, recorded) == [
+        "live/d: not in the outbound bucket",
+        "live/x: in the outbound bucket, never sent",
+        "live/a: recorded 2 times",
+        "live/b: recorded, not marked copied",
+        "live/c: recorded 0 times",
+    ]
+
+
+def test_25_the_stream_and_the_record_are_read_without_consuming():
+    snowflake = FakeSnowflake()
+    snowflake.on(r"FROM S WHERE METADATA\$ACTION = 'INSERT'", lambda sql, params: [(1,)])
+    snowflake.on(r"^SELECT RELATIVE_PATH, COPIED FROM T ", [("live/a", True), ("live/b", 0)])
+    cursor = snowflake.connect().cursor()
+    assert stream_reports(cursor, "S", "live/a") is True
+    assert recorded_files(cursor, "T") == [("live/a", True), ("live/b", False)]
+    assert all(sql.startswith("SELECT") for sql in snowflake.statements)
+
+
+def test_25_the_pending_stream_is_named_after_its_table():
+    assert pending_stream_of('"D"."S"."PROCESSED_FILES_HAPPY_PANDA"') == (
+        '"D"."S"."PROCESSED_FILES_STREAM_HAPPY_PANDA"'
+    )
+    assert pending_stream_of('"D"."S"."ORDERS_PROCESSED_FILES_X"') == (
+        '"D"."S"."ORDERS_PROCESSED_FILES_STREAM_X"'
+    )
+
+
+def test_25_the_pending_stream_name_matches_what_the_stack_declares(synth_stack):
+    document = synth_stack(name_suffix="live-x-burst", processing="consume_stream")
+    names = {
+        body["name"]
+        for by_name in document["resource"].values()
+        for body in by_name.values()
+        if "PROCESSED_FILES" in str(body.get("name", ""))
+    }
+    literal = {re.sub(r'^\$\{upper\("(\w+)\$\{.*$', r"\1", n) for n in names}
+    assert literal == {"PROCESSED_FILES_", "PROCESSED_FILES_STREAM_"}
+
+
+def test_25_the_task_state_comes_from_show_tasks():
+    snowflake = FakeSnowflake()
+    snowflake.on(r"^SHOW TASKS LIKE %s IN SCHEMA \"DB\"\.\"SCH\"$", [])
+    snowflake.on(r"RESULT_SCAN\(LAST_QUERY_ID\(\)\)", [("suspended",)])
+    cursor = snowflake.connect().cursor()
+    assert task_state(cursor, database="DB", schema="SCH", task="TASK_X") == "suspended"
+
+
+def test_25_only_a_started_false_to_true_update_is_a_resume():
+    def change(address: str, before: Any, after: Any, actions: list[str]) -> dict[str, Any]:
+        return {
+            "address": address,
+            "type": address.split(".")[0],
+            "change": {"actions": actions, "before": before, "after": after},
+        }
+
+    plan = {
+        "resource_changes": [
+            change("snowflake_task.task", {"started": False}, {"started": True}, ["update"]),
+            change("snowflake_task.refresh_task", {"started": True}, {"started": True}, ["update"]),
+            change("snowflake_task.other", None, {"started": True}, ["create"]),
+        ]
+    }
+    assert resumed_by_the_plan(plan) == ["snowflake_task.task"]
+
+
+@pytest.mark.parametrize(
+    ("case", "props", "count"),
+    [
+        ("alerts", {"failure_alerts": True, "suspend_task_after_num_failures": 0}, 0),
+        ("suspend", {"suspend_task_after_num_failures": 1}, 1),
+    ],
+)
+def test_25_the_failing_cases_deploy_their_suspend_count(case, props, count):
+    text = stack_json(terraform_version="1.11.4", name_suffix=f"live-x-{case}", **props)
+    task = json.loads(text)["resource"]["snowflake_task"]["task"]
+    assert task["suspend_task_after_num_failures"] == count

@@ -16,6 +16,7 @@ from tests.live_roles import (
     creates_or_destroys,
     names_task,
     notifications,
+    reports_stall_of,
     subscribe_queue,
     under_role,
 )
@@ -121,3 +122,22 @@ def test_names_task_reads_the_last_part_of_the_qualified_name():
     assert names_task(NOTIFICATION, "task_x")
     assert not names_task(NOTIFICATION, "SCHEMA_X")
     assert not names_task({}, "TASK_X")
+
+
+STALL = {
+    "pipeline": "default",
+    "task": '"DB"."SC"."TASK_X"',
+    "oldest_file": "live/abc.csv",
+    "waiting_minutes": 3,
+    "waiting_files": 1,
+    "threshold_minutes": 1,
+}
+
+
+def test_a_stall_message_is_recognised_by_its_oldest_file_and_wait():
+    assert reports_stall_of(STALL, "live/abc.csv")
+    assert not reports_stall_of(STALL, "live/other.csv")
+    assert not reports_stall_of({**STALL, "waiting_minutes": 1}, "live/abc.csv")
+    assert not reports_stall_of({**STALL, "waiting_files": 0}, "live/abc.csv")
+    # A failure notification is not a stall message.
+    assert not reports_stall_of({"taskName": "TASK_X"}, "live/abc.csv")

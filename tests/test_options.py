@@ -45,6 +45,8 @@ def test_the_shared_settings_resolve_the_same_way():
     shared = SharedSettings.resolve(HARDENED.shared, {"warehouse_auto_suspend": 300})
     assert shared == SharedSettings(
         kms_key_policy=True,
+        kms_key_separate_administration=True,
+        access_role_conditions=True,
         kms_deletion_window_days=30,
         warehouse_auto_suspend=300,
         warehouse_auto_resume=True,

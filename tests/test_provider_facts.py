@@ -133,8 +133,10 @@ def test_a_look_ahead_pattern_in_task_sql_is_caught(stacks):
 
 def test_an_unclassified_snowflake_type_is_caught(stacks):
     document = copy.deepcopy(stacks["default"])
-    document["resource"]["snowflake_alert"] = {"a": {"name": "A"}}
-    assert violations(document) == ["snowflake_alert: no fact about its preview gate; look it up"]
+    document["resource"]["snowflake_sequence"] = {"a": {"name": "A"}}
+    assert violations(document) == [
+        "snowflake_sequence: no fact about its preview gate; look it up"
+    ]
 
 
 @pytest.mark.parametrize("version", ["2.12.0", "~> 2.10", ">= 2.10.1"])
@@ -190,15 +192,20 @@ def test_a_look_ahead_pattern_in_the_stream_filter_is_caught(stacks):
         "snowflake_task.task: pattern has a look-ahead '(?!' at position 0: "
         "Snowflake docs 'String functions (regular expressions)'"
     )
-    assert violations(document) == [violation, violation]  # the COPY and the INSERT
+    assert violations(document) == [violation]  # the one statement that reads the stream
 
 
 @pytest.mark.parametrize("option", [o for o in LEGACY_OPTIONS if "file_pattern" in OPTIONS[o]])
 def test_the_check_reads_each_pattern_of_the_task_sql(stacks, option):
     # The facts check the pattern Snowflake runs: the option's own, once per statement.
     sql = stacks[f"option:{option}"]["resource"]["snowflake_task"]["task"]["sql_statement"]
-    statements = 2 if OPTIONS[option].get("processing") == "consume_stream" else 1
-    assert task_patterns(sql) == [OPTIONS[option]["file_pattern"]] * statements
+    # consume_stream filters once, where it records the stream's new files.
+    assert task_patterns(sql) == [OPTIONS[option]["file_pattern"]]
+    # A stall alert waits only for the files the task copies: the same pattern, once in
+    # the condition and once in the action.
+    for alert in stacks[f"option:{option}"]["resource"].get("snowflake_alert", {}).values():
+        sql = alert["condition"] + alert["action"]
+        assert task_patterns(sql) == [OPTIONS[option]["file_pattern"]] * 2
 
 
 def _with_storage_integrations_data_source(app):
@@ -274,3 +281,119 @@ def test_a_transfer_that_revokes_grants_is_caught():
         }
     }
     assert len(violations(document)) == 1
+
+
+def test_a_recorded_table_without_change_tracking_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:consume_stream"])
+    table = document["resource"]["snowflake_table"]["processed_files"]
+    assert table["change_tracking"] is True
+    del table["change_tracking"]
+    assert [v.split(":")[0] for v in violations(document)] == ["snowflake_table.processed_files"]
+
+
+# The stall alert (snowflake_alert): each safeguard dropped from a real stack is caught.
+ALERT = "snowflake_alert.stall_alert"
+ALERT_SOURCE = f"pkg/resources/alert.go @ {TAG}"
+
+
+def _alert_mutations() -> dict[str, tuple[Any, str]]:
+    def set_(key: str, value: Any) -> Any:
+        return lambda alert: alert.__setitem__(key, value)
+
+    def edit(key: str, old: str, new: str) -> Any:
+        return lambda alert: alert.__setitem__(key, alert[key].replace(old, new, 1))
+
+    return {
+        "qualified warehouse": (
+            set_("warehouse", "${snowflake_warehouse.warehouse.fully_qualified_name}"),
+            f"{ALERT}.warehouse '${{snowflake_warehouse.warehouse.fully_qualified_name}}' is "
+            f"not a bare name: {ALERT_SOURCE} (alertSchema, ReadAlert)",
+        ),
+        "quoted warehouse": (
+            set_("warehouse", '"WAREHOUSE_X"'),
+            "is not a bare name",
+        ),
+        "no schedule": (
+            lambda alert: alert.pop("alert_schedule"),
+            f"{ALERT}: no alert_schedule: {ALERT_SOURCE} (alertSchema, getAlertSchedule)",
+        ),
+        "a day's interval": (
+            set_("alert_schedule", {"interval": 1440}),
+            f"{ALERT}.alert_schedule.interval 1440: {ALERT_SOURCE}",
+        ),
+        "interval and cron": (
+            set_("alert_schedule", {"interval": 5, "cron": {"expression": "* * * * *"}}),
+            f"{ALERT}.alert_schedule holds ['interval', 'cron']",
+        ),
+        "cron without its time zone": (
+            set_("alert_schedule", {"cron": {"expression": "0 * * * *"}}),
+            f"{ALERT}.alert_schedule.cron needs expression and time_zone",
+        ),
+        "not enabled": (
+            lambda alert: alert.pop("enabled"),
+            f"{ALERT}: created suspended, never enabled: {ALERT_SOURCE} (alertSchema, CreateAlert)",
+        ),
+        "condition ending in ';'": (
+            lambda alert: alert.__setitem__("condition", alert["condition"] + ";"),
+            f"{ALERT}.condition is not one query",
+        ),
+        "an e-mail message to a queue": (
+            edit("action", "APPLICATION_JSON", "TEXT_PLAIN"),
+            f"{ALERT}.action: a queue integration takes JSON, not TEXT_PLAIN",
+        ),
+        "the integration not a literal": (
+            edit("action", "INTEGRATION('", "INTEGRATION(("),
+            f"{ALERT}.action: the second argument is not SNOWFLAKE.NOTIFICATION.INTEGRATION",
+        ),
+        "an unclosed literal": (
+            edit("action", "'pipeline', 'default'", "'pipeline', 'default"),
+            f"{ALERT}.action: unclosed string literal",
+        ),
+        "an unqualified relation": (
+            edit(
+                "condition",
+                "${snowflake_stream_on_directory_table.inbound_stream.fully_qualified_name}",
+                "${snowflake_stream_on_directory_table.inbound_stream.name}",
+            ),
+            f"{ALERT}.condition: ${{snowflake_stream_on_directory_table.inbound_stream.name}} "
+            "not named in full",
+        ),
+        "a look-ahead pattern": (
+            edit("condition", "'^in/", "'(?!x)^in/"),
+            f"{ALERT}.condition: pattern has a look-ahead",
+        ),
+    }
+
+
+@pytest.mark.parametrize("mutation", sorted(_alert_mutations()))
+def test_a_broken_stall_alert_is_caught(stacks, mutation):
+    document = copy.deepcopy(stacks["option:stall_alert"])
+    change, expected = _alert_mutations()[mutation]
+    change(document["resource"]["snowflake_alert"]["stall_alert"])
+    found = violations(document)
+    assert found and all(ALERT in v for v in found), found
+    assert any(expected in v for v in found), found
+
+
+def test_dropping_the_alert_feature_is_caught(stacks):
+    document = copy.deepcopy(stacks["option:stall_alert"])
+    document["provider"]["snowflake"][0]["preview_features_enabled"].remove(
+        "snowflake_alert_resource"
+    )
+    assert violations(document) == [
+        "snowflake_alert declared, feature not enabled: "
+        f"pkg/provider/previewfeatures/preview_features.go and {ALERT_SOURCE}"
+    ]
+
+
+def test_a_cron_schedule_with_its_time_zone_holds(stacks):
+    document = copy.deepcopy(stacks["option:stall_alert"])
+    alert = document["resource"]["snowflake_alert"]["stall_alert"]
+    alert["alert_schedule"] = {"cron": {"expression": "0 * * * *", "time_zone": "UTC"}}
+    assert violations(document) == []
+
+
+def test_the_stall_alert_stack_is_checked_for_its_alert(stacks):
+    # Vacuity guard: the alert's checks run on an alert that is there.
+    alert = stacks["option:stall_alert"]["resource"]["snowflake_alert"]["stall_alert"]
+    assert alert["enabled"] is True and alert["alert_schedule"] == {"interval": 30}

@@ -6,6 +6,7 @@ import pytest
 
 from snowssi_constructs import EncryptedBucket
 from snowssi_constructs._flavour import aws, cdktf
+from snowssi_constructs.testing.hcl_object import jsonencode_argument
 from tests.conftest import parsed, synthesized
 from tests.support import resources
 
@@ -215,3 +216,81 @@ def test_bad_lifecycle_days_and_ids_are_rejected(construct_stack):
     with pytest.raises(ValueError, match=r"^id: '1bad id' is not a valid Terraform") as error:
         EncryptedBucket(construct_stack, "1bad id", bucket_name="abc", kms_key_id=KEY)
     assert [problem.prop for problem in error.value.problems] == ["id"]
+
+
+def test_no_bucket_policy_by_default_as_in_the_original(construct_stack):
+    make(construct_stack)
+    assert "aws_s3_bucket_policy.inbound_bucket" not in resources(parsed(construct_stack))
+
+
+def test_require_tls_denies_every_action_without_tls_or_below_tls_1_2(construct_stack):
+    make(construct_stack, require_tls=True)
+    body = resources(parsed(construct_stack))["aws_s3_bucket_policy.inbound_bucket"]
+    assert body["bucket"] == "${aws_s3_bucket.inbound_bucket.id}"
+    # Put after the public access block.
+    assert body["depends_on"] == ["aws_s3_bucket_public_access_block.inbound_bucket"]
+    bucket = "${aws_s3_bucket.inbound_bucket.arn}"
+    deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket, f"{bucket}/*"],
+    }
+    assert jsonencode_argument(body["policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyRequestsWithoutTls",
+                **deny,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+            {
+                "Sid": "DenyTlsBelow12",
+                **deny,
+                "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
+            },
+        ],
+    }
+
+
+def test_the_users_statements_are_merged_into_the_one_bucket_policy(construct_stack):
+    given = {"Sid": "Given", "Effect": "Deny", "Principal": "*", "Action": "s3:DeleteBucket"}
+    later = {"Sid": "Later", "Effect": "Deny", "Principal": "*", "Action": "s3:PutBucketAcl"}
+    bucket = make(construct_stack, require_tls=True, policy_statements=[given])
+    bucket.add_to_policy(later)
+    found = resources(parsed(construct_stack))
+    assert [address for address in found if address.startswith("aws_s3_bucket_policy.")] == [
+        "aws_s3_bucket_policy.inbound_bucket"
+    ]
+    statements = jsonencode_argument(found["aws_s3_bucket_policy.inbound_bucket"]["policy"])[
+        "Statement"
+    ]
+    assert [statement["Sid"] for statement in statements] == [
+        "DenyRequestsWithoutTls",
+        "DenyTlsBelow12",
+        "Given",
+        "Later",
+    ]
+
+
+def test_statements_alone_make_a_policy_without_the_tls_statements(construct_stack):
+    allow = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}}
+    make(construct_stack).add_to_policy(allow)
+    body = resources(parsed(construct_stack))["aws_s3_bucket_policy.inbound_bucket"]
+    assert jsonencode_argument(body["policy"])["Statement"] == [allow]
+
+
+def test_bad_policy_props_are_rejected_naming_the_prop(construct_stack):
+    def bucket(id, **props):
+        return EncryptedBucket(construct_stack, id, bucket_name="abc", kms_key_id=KEY, **props)
+
+    with pytest.raises(TypeError, match=r"^require_tls: "):
+        bucket("a", require_tls="yes")
+    with pytest.raises(TypeError, match=r"^policy_statements: expected a sequence"):
+        bucket("b", policy_statements={"Effect": "Deny"})
+    with pytest.raises(TypeError, match=r"^policy_statements: expected a policy statement"):
+        bucket("c", policy_statements=["Deny"])
+    with pytest.raises(ValueError, match=r"^policy_statements: a policy statement needs an Effect"):
+        bucket("d", policy_statements=[{"Action": "s3:*"}])
+    with pytest.raises(ValueError, match=r"^statements: a policy statement needs an Effect"):
+        bucket("e").add_to_policy({"Action": "s3:*"})

@@ -63,6 +63,14 @@ OPTIONS: dict[str, dict[str, object]] = {
         "failure_alerts": True,
         "alert_topic_arn": "arn:aws:sns:us-east-1:123456789012:team-alerts",
     },
+    # A stall alert over the stream (with a pattern) and the processed-files record; and
+    # one beside a serverless task of the current generation.
+    "stall_alert": {
+        "failure_alerts": True,
+        "processing": "consume_stream",
+        "file_pattern": r"^in/[[:alnum:]_]+\.csv$",
+        "stall_alert_minutes": 30,
+    },
     "snowflake_role": {"snowflake_role": "SNOWSSI_DEPLOYER"},
     "pipelines": {"pipelines": ["orders", "invoices"]},
     "s3_backend": {"s3_backend": S3StateBackend(bucket="state", region="eu-west-1")},
@@ -82,6 +90,13 @@ OPTIONS: dict[str, dict[str, object]] = {
     "current_pipelines": {"snowflake_provider": "current", "pipelines": ["orders", "invoices"]},
     "current_hardened": {"snowflake_provider": "current", "hardened": True},
     "current_failure_alerts": {"snowflake_provider": "current", "failure_alerts": True},
+    "current_stall_alert": {
+        "snowflake_provider": "current",
+        "serverless_task": True,
+        "failure_alerts": True,
+        "processing": "consume_stream",
+        "stall_alert_minutes": 1440,
+    },
     "current_s3_backend": {
         "snowflake_provider": "current",
         "s3_backend": S3StateBackend(bucket="state", region="eu-west-1"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from snowssi_constructs import EncryptedBucket, PipelineKey, S3StorageIntegration
+from snowssi_constructs.kms_key import KEY_ADMINISTRATION_ACTIONS
+from snowssi_constructs.testing.hcl_object import jsonencode_argument
 from tests.conftest import parsed
-from tests.hcl_json import jsonencode_argument
 from tests.support import resources
 
 
@@ -92,3 +93,64 @@ def test_key_policy_needs_the_account_and_role(construct_stack):
         PipelineKey(
             construct_stack, "kms_key", key_policy=True, user_role_name="r", alias_name="alias/a"
         )
+
+
+def separated_key(construct_stack, **props):
+    PipelineKey(
+        construct_stack,
+        "kms_key",
+        key_policy=True,
+        separate_administration=True,
+        account_id="123456789012",
+        user_role_name="role-x",
+        alias_name="alias/snowssi-x",
+        **props,
+    )
+    return jsonencode_argument(resources(parsed(construct_stack))["aws_kms_key.kms_key"]["policy"])
+
+
+ROLE_X = '${format("arn:aws:iam::%s:role/%s", "123456789012", "role-x")}'
+
+
+def test_separated_key_policy_lets_administrators_manage_but_not_use_the_key(construct_stack):
+    admin, use = separated_key(construct_stack)["Statement"]
+    assert admin["Principal"] == {"AWS": "arn:aws:iam::123456789012:root"}
+    assert admin["Action"] == list(KEY_ADMINISTRATION_ACTIONS)
+    assert "kms:PutKeyPolicy" in admin["Action"]  # the key stays manageable
+    for using in ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:CreateGrant"):
+        assert using not in admin["Action"]
+    assert not any("*" in action for action in admin["Action"])
+    assert use["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert use["Condition"] == {"ArnEquals": {"aws:PrincipalArn": ROLE_X}}
+
+
+def test_separated_key_policy_names_the_administrators_and_other_users_given(construct_stack):
+    admins = ["arn:aws:iam::123456789012:role/platform-admin"]
+    uploader = "arn:aws:iam::123456789012:role/uploader"
+    policy = separated_key(construct_stack, administrators=admins, users=[uploader])
+    admin, use = policy["Statement"]
+    assert admin["Principal"] == {"AWS": admins}
+    assert use["Condition"] == {"ArnEquals": {"aws:PrincipalArn": [ROLE_X, uploader]}}
+
+
+def test_key_principals_are_iam_arns_given_only_with_the_separation(construct_stack):
+    def key(id, **props):
+        PipelineKey(
+            construct_stack,
+            id,
+            key_policy=True,
+            account_id="123456789012",
+            user_role_name="role-x",
+            alias_name="alias/snowssi-x",
+            **props,
+        )
+
+    admins = ["arn:aws:iam::123456789012:role/admin"]
+    with pytest.raises(ValueError, match=r"^administrators: names principals of a key policy"):
+        key("a", administrators=admins)
+    with pytest.raises(ValueError, match=r"^users: .*expected an ARN"):
+        key("b", separate_administration=True, users=["role/uploader"])
+    with pytest.raises(ValueError, match=r"^administrators: name at least one principal"):
+        key("c", separate_administration=True, administrators=[])
+    with pytest.raises(ValueError, match=r"^separate_administration: is a kind of key policy"):
+        PipelineKey(construct_stack, "d", separate_administration=True)

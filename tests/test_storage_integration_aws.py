@@ -35,6 +35,9 @@ def test_integration_allows_each_bucket_given_to_allow(construct_stack):
             "s3://${aws_s3_bucket.inbound_x.bucket}/",
             "s3://${aws_s3_bucket.outbound_x.bucket}/",
         ],
+        # What the provider's importer writes for it: the upgrade plan shows no change,
+        # so describe_output (read by the access role's trust) is not recomputed.
+        "use_privatelink_endpoint": "false",
     }
 
 
@@ -86,3 +89,25 @@ def test_bad_values_are_rejected_naming_the_prop(construct_stack, prop, value, m
     with pytest.raises((ValueError, TypeError), match=prop) as error:
         AwsStorageIntegration(construct_stack, "storage_integration", **props)
     assert message in str(error.value)
+
+
+def test_the_integration_declares_what_the_importer_writes_with_or_without_adopting(
+    construct_stack,
+):
+    for adopt_legacy in (False, True):
+        AwsStorageIntegration(
+            construct_stack,
+            f"integration_{adopt_legacy}".lower(),
+            name="SI",
+            role_arn=ROLE_ARN,
+            adopt_legacy=adopt_legacy,
+        )
+    declared = resources(parsed(construct_stack))
+    assert {
+        address: body["use_privatelink_endpoint"]
+        for address, body in declared.items()
+        if address.startswith("snowflake_storage_integration_aws.")
+    } == {
+        "snowflake_storage_integration_aws.integration_false": "false",
+        "snowflake_storage_integration_aws.integration_true": "false",
+    }

@@ -41,15 +41,32 @@ ROLE = "role-apply-test"
 POLICY = "policy-apply-test"
 SNOWFLAKE_USER_ARN = "arn:aws:iam::123456789012:user/snowflake-standin"
 EXTERNAL_ID = "STANDIN_SFCRole=1_abcdefghijklmnop="
+ALIAS = "alias/snowssi-apply-test"
+VIA_S3 = "s3.us-east-1.amazonaws.com"
+MOTO_ACCOUNT = "123456789012"
 
 
-def build_aws_half(app: App, *, endpoint: str, required_version: str) -> TerraformStack:
+def build_aws_half(
+    app: App, *, endpoint: str, required_version: str, hardened: bool = False
+) -> TerraformStack:
+    """The AWS half; ``hardened``: with what hardened=True adds to it (the separated key
+    policy, TLS-only bucket policies and the access role's conditions)."""
     stack = moto_stack(app, STACK, endpoint=endpoint, required_version=required_version)
-    DataAwsCallerIdentity(stack, "current")
-    key = PipelineKey(stack, "kms_key")
-    inbound = EncryptedBucket(stack, "inbound_bucket", bucket_name=INBOUND, kms_key_id=key.key_id)
-    outbound = EncryptedBucket(
-        stack, "outbound_bucket", bucket_name=OUTBOUND, kms_key_id=key.key_id
+    account_id = DataAwsCallerIdentity(stack, "current").account_id
+    key = PipelineKey(
+        stack,
+        "kms_key",
+        key_policy=hardened,
+        separate_administration=hardened,
+        account_id=account_id if hardened else None,
+        user_role_name=ROLE if hardened else None,
+        alias_name=ALIAS if hardened else None,
+    )
+    inbound, outbound = (
+        EncryptedBucket(
+            stack, f"{side}_bucket", bucket_name=name, kms_key_id=key.key_id, require_tls=hardened
+        )
+        for side, name in (("inbound", INBOUND), ("outbound", OUTBOUND))
     )
     role = SnowflakeAccessRole(
         stack,
@@ -59,6 +76,8 @@ def build_aws_half(app: App, *, endpoint: str, required_version: str) -> Terrafo
         snowflake_user_arn=SNOWFLAKE_USER_ARN,
         external_id=EXTERNAL_ID,
         kms_key_arn=key.key_arn,
+        kms_via_service=VIA_S3 if hardened else None,
+        resource_account=account_id if hardened else None,
     )
     role.grant_read(inbound)
     role.grant_write(outbound)
@@ -79,21 +98,45 @@ def expected_trust_policy() -> dict[str, Any]:
     }
 
 
-def expected_access_policy(key_arn: str) -> dict[str, Any]:
+def expected_access_policy(key_arn: str, *, hardened: bool = False) -> dict[str, Any]:
     inbound = f"arn:aws:s3:::{INBOUND}"
     outbound = f"arn:aws:s3:::{OUTBOUND}"
 
-    def allow(action: str | list[str], resource: str) -> dict[str, Any]:
-        return {"Action": action, "Effect": "Allow", "Resource": resource}
+    def allow(action: str | list[str], resource: str, key: str, value: str) -> dict[str, Any]:
+        statement = {"Action": action, "Effect": "Allow", "Resource": resource}
+        if hardened:
+            statement["Condition"] = {"StringEquals": {key: value}}
+        return statement
 
+    in_account = ("s3:ResourceAccount", MOTO_ACCOUNT)
     return {
         "Version": "2012-10-17",
         "Statement": [
-            allow(["s3:ListBucket", "s3:GetBucketLocation"], inbound),
-            allow(["s3:GetObject", "s3:GetObjectVersion"], f"{inbound}/*"),
-            allow("s3:ListBucket", outbound),
-            allow(["s3:PutObject", "s3:DeleteObject"], f"{outbound}/*"),
-            allow(["kms:Decrypt", "kms:GenerateDataKey"], key_arn),
+            allow(["s3:ListBucket", "s3:GetBucketLocation"], inbound, *in_account),
+            allow(["s3:GetObject", "s3:GetObjectVersion"], f"{inbound}/*", *in_account),
+            allow("s3:ListBucket", outbound, *in_account),
+            allow(["s3:PutObject", "s3:DeleteObject"], f"{outbound}/*", *in_account),
+            allow(["kms:Decrypt", "kms:GenerateDataKey"], key_arn, "kms:ViaService", VIA_S3),
+        ],
+    }
+
+
+def expected_bucket_policy(bucket: str) -> dict[str, Any]:
+    resources = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": resources}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyRequestsWithoutTls",
+                **deny,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+            {
+                "Sid": "DenyTlsBelow12",
+                **deny,
+                "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
+            },
         ],
     }
 
@@ -103,7 +146,7 @@ def as_document(value: str | dict[str, Any]) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def check_created_objects(moto: MotoServer) -> None:
+def check_created_objects(moto: MotoServer, *, hardened: bool = False) -> None:
     s3, kms, iam = moto.client("s3"), moto.client("kms"), moto.client("iam")
 
     keys = kms.list_keys()["Keys"]
@@ -129,24 +172,42 @@ def check_created_objects(moto: MotoServer) -> None:
         }
         ownership = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]
         assert ownership["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+        if hardened:
+            policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+            assert policy == expected_bucket_policy(bucket)
+
+    if hardened:
+        key_policy = json.loads(
+            kms.get_key_policy(KeyId=key["KeyId"], PolicyName="default")["Policy"]
+        )
+        administration, use = key_policy["Statement"]
+        assert administration["Principal"] == {"AWS": f"arn:aws:iam::{MOTO_ACCOUNT}:root"}
+        assert "kms:Decrypt" not in administration["Action"]
+        role_arn = f"arn:aws:iam::{MOTO_ACCOUNT}:role/{ROLE}"
+        assert use["Condition"] == {"ArnEquals": {"aws:PrincipalArn": role_arn}}
 
     role = iam.get_role(RoleName=ROLE)["Role"]
     # Equality of parsed JSON: statement order and string-vs-list are both significant.
     assert as_document(role["AssumeRolePolicyDocument"]) == expected_trust_policy()
     assert iam.list_role_policies(RoleName=ROLE)["PolicyNames"] == [POLICY]
     document = iam.get_role_policy(RoleName=ROLE, PolicyName=POLICY)["PolicyDocument"]
-    assert as_document(document) == expected_access_policy(key["Arn"])
+    assert as_document(document) == expected_access_policy(key["Arn"], hardened=hardened)
 
 
+@pytest.mark.parametrize("hardened", [False, True], ids=["default", "hardened"])
 def test_apply_converge_check_destroy(
     terraform: Terraform,  # noqa: F811
     moto_server: MotoServer,  # noqa: F811
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    hardened: bool,
 ) -> None:
     text = synth_text(
         lambda app: build_aws_half(
-            app, endpoint=moto_server.endpoint, required_version=terraform.version
+            app,
+            endpoint=moto_server.endpoint,
+            required_version=terraform.version,
+            hardened=hardened,
         )
     )[STACK]
     document = json.loads(text)
@@ -162,8 +223,8 @@ def test_apply_converge_check_destroy(
     apply_converge_destroy(
         terraform,
         workdir,
-        check=lambda: check_created_objects(moto_server),
-        title="apply test (AWS half against moto)",
+        check=lambda: check_created_objects(moto_server, hardened=hardened),
+        title=f"apply test ({'hardened ' if hardened else ''}AWS half against moto)",
         capsys=capsys,
     )
 

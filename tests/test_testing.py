@@ -65,6 +65,40 @@ def test_the_test_file_of_the_docs_passes_in_a_project_of_its_own(tmp_path: Path
     assert "snowflake_task" in stacks["orders"]["resource"]
 
 
+def run_mypy(project: Path, *files: str) -> list[str]:
+    """A user's ``mypy --strict`` (no configuration file) on ``files``: its error lines."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", "cache", *files],
+        cwd=project,
+        timeout=TIMEOUT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode in (0, 1), completed.stdout + completed.stderr[-3000:]
+    return [line for line in completed.stdout.splitlines() if ": error: " in line]
+
+
+@pytest.mark.integration
+def test_the_test_file_of_the_docs_passes_mypy_strict_which_really_checks_it(tmp_path: Path):
+    text = fenced_block("tests/test_my_stack.py")
+    (tmp_path / "test_my_stack.py").write_text(text)
+    assert run_mypy(tmp_path, "test_my_stack.py") == []
+    # Not a pass by Any: a wrong prop, a wrong App call and a wrong fixture use are errors,
+    # on either flavour (App is typed on CDK Terrain too).
+    broken = text.replace("hardened=True", 'hardened="yes"') + (
+        "\n\ndef test_wrong(snowssi_synth: SynthFixture) -> None:\n"
+        "    App(outdir=1)\n"
+        "    snowssi_synth(42)\n"
+    )
+    (tmp_path / "test_my_stack.py").write_text(broken)
+    errors = run_mypy(tmp_path, "test_my_stack.py")
+    assert len(errors) == 3, errors
+    assert '"hardened" to "SnowSSIStack" has incompatible type "str"' in errors[0]
+    assert '"outdir" to "App" has incompatible type "int"' in errors[1]
+    assert 'to "__call__" of "SynthFixture" has incompatible type "int"' in errors[2]
+
+
 @pytest.mark.integration
 def test_a_changed_stack_fails_the_snapshot_in_that_project(tmp_path: Path):
     (tmp_path / "tests").mkdir()

@@ -56,6 +56,14 @@ from snowssi_constructs import SnowSSIStack
 
 SnowSSIStack(App(), "snowssi", hardened="yes")
 """,
+    # The flavour's App and TerraformStack as the package exports them: typed on either
+    # flavour (on CDK Terrain, mypy once saw them as Any and passed anything).
+    "root_classes_error.py": """from snowssi_constructs import App, SnowSSIBootstrap, TerraformStack
+
+app = App(outdir=1)
+TerraformStack(app)
+SnowSSIBootstrap(app, "bootstrap", serverless_tasks=True)
+""",
     # Through the root alone, a submodule nobody imported is reported: import it.
     "root_only.py": f"""import {AWS}
 
@@ -104,6 +112,15 @@ def test_a_type_error_on_the_librarys_api_is_reported(mypy_run):
     (error,) = [e for e in errors if e["file"] == "api_error.py"]
     assert error["code"] == "arg-type"
     assert '"hardened" to "SnowSSIStack" has incompatible type "str"' in error["message"]
+
+
+def test_the_exported_app_and_stack_are_typed_on_this_flavour(mypy_run):
+    errors, _ = mypy_run
+    reported = [(e["code"], e["message"]) for e in errors if e["file"] == "root_classes_error.py"]
+    assert [code for code, _ in reported] == ["arg-type", "call-arg", "call-arg"], reported
+    assert '"outdir" to "App" has incompatible type "int"' in reported[0][1]
+    assert 'Missing positional argument "id" in call to "TerraformStack"' in reported[1][1]
+    assert 'Unexpected keyword argument "serverless_tasks"' in reported[2][1]
 
 
 def test_a_submodule_reached_only_through_the_root_is_reported(mypy_run):

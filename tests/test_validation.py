@@ -518,3 +518,20 @@ def test_a_new_role_of_another_name_passes():
 def test_an_empty_or_non_text_sns_topic_arn_is_refused_naming_the_prop(value, error):
     with pytest.raises(error, match=r"^alert_topic_arn: "):
         validation.sns_topic_arn("alert_topic_arn", value)
+
+
+def test_an_unexpected_keyword_is_a_type_error_with_the_closest_name_of_any_group():
+    groups = [("the options", ["file_pattern", "processing"]), ("the props", ["pipelines"])]
+    with pytest.raises(PropTypeError, match=r"^pipeline: .*; did you mean 'pipelines'\?$"):
+        validation.unexpected_keyword("pipeline", groups)
+    with pytest.raises(PropTypeError, match=r"^procesing: .*; did you mean 'processing'\?$"):
+        validation.unexpected_keyword("procesing", groups)
+
+
+def test_an_unexpected_keyword_far_from_every_name_lists_each_nonempty_group_sorted():
+    groups = [("the options", ["b", "a"]), ("nothing", []), ("the props", ["zz_prop"])]
+    with pytest.raises(PropTypeError) as raised:
+        validation.unexpected_keyword("qqqqqqq", groups)
+    assert str(raised.value) == (
+        "qqqqqqq: unexpected keyword argument; the options are a, b; the props are zz_prop"
+    )

@@ -1,6 +1,8 @@
 """Every fix of the original's defects at once: the task consumes its stream, the
 directory table is refreshed, the key has a policy, buckets are protected and expire
-old versions, and the warehouse suspends when idle."""
+old versions, and the warehouse suspends when idle; and the security settings: the
+bootstrap's role instead of ACCOUNTADMIN, TLS-only bucket policies, a key policy that
+separates administration from use, conditions on the access role (docs/security.md)."""
 
 from snowssi_constructs import App, SnowSSIStack, TerraformStack
 

@@ -11,7 +11,8 @@ Install the ``testing`` extra (pytest and syrupy): ``pip install
   :func:`assert_valid` fails with that list;
 - the pytest plugin (:mod:`~snowssi_constructs.testing.plugin`, loaded by pytest
   itself) gives the fixtures ``snowssi_synth`` and ``snowssi_snapshot`` (syrupy, as
-  JSON).
+  JSON), typed :class:`SynthFixture` and :class:`SnapshotFixture` for a test module
+  that ``mypy --strict`` checks.
 
 Importing this package loads neither the CDK nor the bindings; :func:`synth` does.
 """
@@ -23,6 +24,7 @@ from typing import Any
 
 from .fact import Fact
 from .facts import FACT_SETS, FactSet, UnknownProviderVersion, violations
+from .fixture_types import SnapshotFixture, SynthFixture
 from .schema import check_document
 from .synth import CDKTF_VERSION, normalise, synth, synth_texts
 
@@ -53,6 +55,8 @@ __all__ = [
     "FACT_SETS",
     "Fact",
     "FactSet",
+    "SnapshotFixture",
+    "SynthFixture",
     "UnknownProviderVersion",
     "assert_valid",
     "check",

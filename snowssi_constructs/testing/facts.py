@@ -18,6 +18,8 @@ from typing import Any
 
 from ..snowflake_regex import unsupported_constructs
 from . import facts_2_20
+from .alert_facts import alert_pattern_violations, alert_violations
+from .deployment_facts import stream_on_table_violations, transfer_violations
 from .fact import Fact
 from .integration_facts import grant_ownership_violations, notification_violations
 from .task_sql import task_patterns
@@ -94,6 +96,7 @@ PROVIDER_2_10_1 = FactSet(
             ("snowflake_pipe", "pipe.go"),
             ("snowflake_external_table", "external_table.go"),
             ("snowflake_notification_integration", "notification_integration.go"),
+            ("snowflake_alert", "alert.go"),
         ),
         _TAG,
     ),
@@ -104,6 +107,9 @@ PROVIDER_2_10_1 = FactSet(
             "snowflake_warehouse",
             "snowflake_task",
             "snowflake_stream_on_directory_table",
+            # The processed-files record's pending stream (pkg/resources/stream_on_table.go:
+            # plain Tracking*Wrapper contexts).
+            "snowflake_stream_on_table",
             # The bootstrap's role and grants (pkg/resources/account_role.go,
             # grant_privileges_to_account_role.go, grant_account_role.go,
             # grant_ownership.go: plain Tracking*Wrapper contexts, no preview wrapper).
@@ -231,6 +237,8 @@ def violations(document: Mapping[str, Any]) -> list[str]:
                 found.append(f"data.{data_type} declared, feature not enabled: {source}")
         elif data_type not in facts.not_gated_data:
             found.append(f"data.{data_type}: no fact about its preview gate; look it up")
+    found += transfer_violations(document, f"v{facts.version}")
+    found += stream_on_table_violations(document, f"v{facts.version}")
     return found
 
 
@@ -248,6 +256,9 @@ def _resource_violations(
         found += notification_violations(address, body, tag)
     if resource_type == "snowflake_grant_ownership":
         found += grant_ownership_violations(address, body, tag)
+    if resource_type == "snowflake_alert":
+        found += alert_violations(address, body, tag)
+        found += alert_pattern_violations(address, body, facts.posix_patterns.source)
     if resource_type == "snowflake_task":
         size = body.get("user_task_managed_initial_warehouse_size")
         serverless = "warehouse" not in body

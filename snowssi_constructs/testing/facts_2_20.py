@@ -4,8 +4,9 @@ of a stack against them (:func:`violations`).
 Read in the provider's source at tag ``v2.20.0`` (public repository
 snowflakedb/terraform-provider-snowflake), in its ``MIGRATION_GUIDE.md`` and in
 Terraform's documentation; each fact names where (the project's
-docs/provider-2-20-research.md holds the notes). Besides the preview gates of 2.10.1's
-facts, they cover what 2.20.0 adds: deprecated and promoted types, what replaces a
+docs/provider-behaviour.md, "Provider 2.20.0, read at its source", holds the notes).
+Besides the preview gates of 2.10.1's facts, they cover what 2.20.0 adds: deprecated
+and promoted types, what replaces a
 stage, what is never read back, the triggered serverless task, what a reference may
 read, the import IDs and the Terraform floor of the one-time upgrade.
 :func:`snowssi_constructs.testing.facts.violations` calls this for a stack that pins
@@ -20,9 +21,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..snowflake_regex import unsupported_constructs
+from .alert_facts import alert_pattern_violations, alert_violations
+from .deployment_facts import stream_on_table_violations, transfer_violations
 from .fact import Fact
 from .integration_facts import grant_ownership_violations, notification_violations
-from .task_sql import task_patterns
+from .recompute_facts import recompute_violations
+from .task_sql import task_patterns, without_expressions
 
 PROVIDER_VERSION = "2.20.0"
 SERVERLESS_SIZES = frozenset(
@@ -38,7 +42,11 @@ GATES = f"pkg/provider/previewfeatures/preview_features.go @ {TAG}"
 # must be enabled), stable, or deprecated (must not be declared at all).
 GATED = {
     resource_type: Fact(f"{resource_type} is in allPreviewFeatures", GATES)
-    for resource_type in ("snowflake_table", "snowflake_notification_integration")
+    for resource_type in (
+        "snowflake_table",
+        "snowflake_notification_integration",
+        "snowflake_alert",
+    )
 }
 STABLE = {
     resource_type: Fact(f"{resource_type} is not gated (or promoted)", GATES)
@@ -48,6 +56,7 @@ STABLE = {
         "snowflake_warehouse",
         "snowflake_task",
         "snowflake_stream_on_directory_table",
+        "snowflake_stream_on_table",
         "snowflake_stage_external_s3",
         "snowflake_storage_integration_aws",
         "snowflake_account_role",
@@ -224,6 +233,8 @@ def violations(document: Mapping[str, Any]) -> list[str]:
         found.append(f"{feature} enabled but nothing needs it: {LEGACY_FEATURES_WHILE_FORGETTING}")
     found += _reference_violations(json.dumps(document))
     found += _upgrade_violations(document)
+    found += recompute_violations(document)
+    found += transfer_violations(document, TAG) + stream_on_table_violations(document, TAG)
     return found
 
 
@@ -259,6 +270,9 @@ def _resource_violations(address: str, resource_type: str, body: Mapping[str, An
         found += notification_violations(address, body, TAG)
     elif resource_type == "snowflake_grant_ownership":
         found += grant_ownership_violations(address, body, TAG)
+    elif resource_type == "snowflake_alert":
+        found += alert_violations(address, body, TAG)
+        found += alert_pattern_violations(address, body, POSIX_PATTERNS.source)
     return found
 
 
@@ -309,7 +323,7 @@ def _upgrade_violations(document: Mapping[str, Any]) -> list[str]:
         if to not in declared:
             found.append(f"import to {to}: not declared: {TERRAFORM_FLOOR}")
         form = _ID_FORMS.get(resource_type)
-        if form is None or not form.fullmatch(_without_expressions(block["id"])):
+        if form is None or not form.fullmatch(without_expressions(block["id"])):
             fact = IMPORT_IDS.get(resource_type, TERRAFORM_FLOOR)
             found.append(f"import of {to}, id {block['id']!r}: {fact}")
     for block in document.get("removed", []):
@@ -322,28 +336,6 @@ def _upgrade_violations(document: Mapping[str, Any]) -> list[str]:
     if needs and (floor is None or floor < needs):
         found.append(f"required_version allows Terraform below {needs}: {TERRAFORM_FLOOR}")
     return found
-
-
-def _without_expressions(text: str) -> str:
-    """``text`` with each ``${...}`` (nested ones included) replaced by ``X``: the value
-    Terraform substitutes holds no quote of the ID's syntax."""
-    out, depth, index = [], 0, 0
-    while index < len(text):
-        if text.startswith("${", index):
-            depth += 1
-            index += 2
-            continue
-        char = text[index]
-        if depth and char == "}":
-            depth -= 1
-            if depth == 0:
-                out.append("X")
-        elif depth and char == "{":
-            depth += 1
-        elif not depth:
-            out.append(char)
-        index += 1
-    return "".join(out)
 
 
 def _floor(constraint: str) -> tuple[int, ...] | None:

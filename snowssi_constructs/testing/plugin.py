@@ -7,18 +7,18 @@ syrupy when a test asks for them, and a project that never uses them pays nothin
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
-    from cdktf import App
     from syrupy.assertion import SnapshotAssertion
+
+    from .fixture_types import SnapshotFixture, SynthFixture
 
 
 @pytest.fixture
-def snowssi_synth() -> Callable[[Callable[[App], object]], dict[str, dict[str, Any]]]:
+def snowssi_synth() -> SynthFixture:
     """:func:`snowssi_constructs.testing.synth`: ``snowssi_synth(build)`` runs
     ``build(app)`` on a fresh ``App`` and returns each stack's normalised JSON, by
     stack name."""
@@ -28,7 +28,7 @@ def snowssi_synth() -> Callable[[Callable[[App], object]], dict[str, dict[str, A
 
 
 @pytest.fixture
-def snowssi_snapshot(request: pytest.FixtureRequest) -> SnapshotAssertion:
+def snowssi_snapshot(request: pytest.FixtureRequest) -> SnapshotFixture:
     """syrupy's ``snapshot``, writing each snapshot as a JSON file of its own
     (``__snapshots__/<test module>/<test name>.json``): compare it with
     ``assert snowssi_synth(build) == snowssi_snapshot``; update with

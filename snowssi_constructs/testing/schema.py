@@ -28,6 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .structs import (
+    CURRENT_SCHEMA,
+    CURRENT_TYPES,
+    Argument,
+    Struct,
+    committed_schema,
+    committed_struct,
+    type_key,
+)
+
 PROVIDERS = ("aws", "snowflake", "random", "time")
 
 
@@ -60,28 +70,6 @@ def snake_case(name: str) -> str:
 
 
 @dataclass
-class Argument:
-    """One argument of a block: an attribute, or a nested block."""
-
-    name: str
-    required: bool
-    block: str | None  # fqn of the nested block's struct, None for a plain attribute
-
-
-@dataclass
-class Struct:
-    """The arguments of one block (a resource's, a provider's or a nested block's)."""
-
-    fqn: str
-    arguments: dict[str, Argument]
-
-    @property
-    def required(self) -> set[str]:
-        """The names of the required arguments."""
-        return {name for name, argument in self.arguments.items() if argument.required}
-
-
-@dataclass
 class Assembly:
     """One binding's jsii assembly, decoded on demand."""
 
@@ -90,6 +78,7 @@ class Assembly:
     name: str
     provider_version: str
     load_seconds: float
+    version: str = ""  # the binding package's own release
     classes: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, type) -> offset
     structs: dict[str, Struct] = field(default_factory=dict)
 
@@ -110,6 +99,7 @@ class Assembly:
             # CDK Terrain's bindings name the provider under "cdktn" too.
             provider_version=(manifest.get("cdktf") or manifest["cdktn"])["provider"]["version"],
             load_seconds=0.0,
+            version=manifest["version"],
         )
         for match in _SUMMARY.finditer(text):
             kind, tf_type = KINDS[match.group(1) or ""], match.group(2)
@@ -223,8 +213,14 @@ def provider_of(tf_type: str) -> str:
 
 
 def check_document(document: Mapping[str, Any]) -> list[str]:
-    """Every schema violation of a cdk.tf.json document, as readable lines."""
+    """Every schema violation of a cdk.tf.json document, as readable lines.
+
+    A document that pins the current generation's snowflake version is checked against
+    the committed schema of its snowflake types (:mod:`.structs`) on either flavour;
+    every other type against the installed bindings.
+    """
     packages = binding_packages()
+    committed = _pins_current(document)
     errors: list[str] = []
     for kind in ("resource", "data"):
         for tf_type, by_name in document.get(kind, {}).items():
@@ -232,7 +228,7 @@ def check_document(document: Mapping[str, Any]) -> list[str]:
             if provider not in packages:
                 errors.append(f"{kind}.{tf_type}: no binding for provider {provider!r}")
                 continue
-            schema = assembly_for(provider).config(kind, tf_type)
+            schema = _schema(provider, kind, tf_type, committed)
             prefix = "data." if kind == "data" else ""
             if schema is None:
                 errors.append(f"{prefix}{tf_type}: unknown {kind} type")
@@ -247,7 +243,7 @@ def check_document(document: Mapping[str, Any]) -> list[str]:
         if provider not in packages:
             errors.append(f"provider.{provider}: no binding for this provider")
             continue
-        schema = assembly_for(provider).config("provider", provider)
+        schema = _schema(provider, "provider", provider, committed)
         if schema is None:
             errors.append(f"provider.{provider}: no provider schema")
             continue
@@ -261,6 +257,70 @@ def check_document(document: Mapping[str, Any]) -> list[str]:
                 errors,
             )
     return errors
+
+
+def _pins_current(document: Mapping[str, Any]) -> bool:
+    pins = document.get("terraform", {}).get("required_providers", {})
+    version = pins.get("snowflake", {}).get("version")
+    return bool(version == committed_schema()["snowflake_version"])
+
+
+def _schema(provider: str, kind: str, tf_type: str, committed: bool) -> Struct | None:
+    if committed and provider == "snowflake":
+        struct = committed_struct(kind, tf_type)
+        if struct is not None:
+            return struct
+    return assembly_for(provider).config(kind, tf_type)
+
+
+def _nested(provider: str, argument: Argument) -> Struct:
+    if argument.nested is not None:
+        return argument.nested
+    assert argument.block is not None, argument
+    return assembly_for(provider).struct(argument.block)
+
+
+def current_schema_from_bindings() -> dict[str, Any]:
+    """What the committed schema holds, read from the installed snowflake bindings (CDK
+    Terrain's: the CDKTF bindings lack the current generation's types)."""
+    from .._flavour import FLAVOUR
+
+    if FLAVOUR != "cdktn":
+        raise RuntimeError("the current generation's schema is read from CDK Terrain's bindings")
+    assembly = assembly_for("snowflake")
+    types = {}
+    for kind, tf_type in CURRENT_TYPES:
+        struct = assembly.config(kind, tf_type)
+        if struct is None:
+            raise KeyError(f"{assembly.name} has no {kind} {tf_type}")
+        types[type_key(kind, tf_type)] = _export(assembly, struct)
+    from ..generations import CURRENT
+
+    return {
+        "snowflake_version": CURRENT.snowflake_version,
+        "read_from": {
+            "bindings": f"{assembly.name}@{assembly.version}",
+            "provider_version": assembly.provider_version,
+        },
+        "types": types,
+    }
+
+
+def write_current_schema() -> None:
+    """Write :func:`current_schema_from_bindings` to the committed file (``python3 dev.py
+    schema``)."""
+    text = json.dumps(current_schema_from_bindings(), indent=1, sort_keys=True) + "\n"
+    CURRENT_SCHEMA.write_text(text, encoding="utf-8")
+
+
+def _export(assembly: Assembly, struct: Struct) -> dict[str, Any]:
+    exported: dict[str, Any] = {}
+    for name, argument in struct.arguments.items():
+        spec: dict[str, Any] = {"required": argument.required}
+        if argument.block is not None:
+            spec["block"] = _export(assembly, assembly.struct(argument.block))
+        exported[name] = spec
+    return exported
 
 
 def _check_block(
@@ -288,7 +348,7 @@ def _check_block(
         if argument is None:
             errors.append(f"{path}: unknown attribute or block {key!r}")
         elif argument.block is not None:
-            nested = assembly_for(provider).struct(argument.block)
+            nested = _nested(provider, argument)
             _check_block(provider, body[key], nested, f"{path}.{key}", frozenset({"//"}), errors)
 
 
@@ -299,7 +359,7 @@ def _check_dynamic(provider: str, body: Any, schema: Struct, path: str, errors: 
             errors.append(f"{path}: {name!r} is not a nested block")
             continue
         if isinstance(spec, dict) and "content" in spec:
-            nested = assembly_for(provider).struct(argument.block)
+            nested = _nested(provider, argument)
             _check_block(
                 provider,
                 spec["content"],

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cdktf import App
+    from .._flavour import App
 
 # The version CDKTF writes into "//".metadata.version: the one place where the JSON of
 # the two flavours differs. Normalised JSON holds it on either flavour, so a snapshot

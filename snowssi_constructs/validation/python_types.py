@@ -6,7 +6,10 @@ belongs would otherwise be rejected later by jsii, with an error that names no p
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+import difflib
+import functools
+import inspect
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from .problems import Problem, describe, error_for, fail, is_token
 
@@ -138,3 +141,38 @@ def unique(prop: str, values: Iterable[str]) -> None:
         if value in seen:
             raise fail(prop, f"{value!r} is given more than once")
         seen.add(value)
+
+
+def unexpected_keyword(prop: str, accepted: Sequence[tuple[str, Sequence[str]]]) -> None:
+    """``prop`` was given as a keyword the construct does not take: always a ``TypeError``.
+
+    ``accepted`` lists what the construct does take, in groups (a description and its
+    names, e.g. ``("the pipeline options", [...])``). The message suggests the closest
+    name of every group, or lists them all when none is close.
+    """
+    names = [name for _, group in accepted for name in group]
+    close = difflib.get_close_matches(prop, names, n=1)
+    if close:
+        hint = f"did you mean {close[0]!r}?"
+    else:
+        hint = "; ".join(
+            f"{described} are {', '.join(sorted(group))}" for described, group in accepted if group
+        )
+    raise fail(prop, f"unexpected keyword argument; {hint}", "type")
+
+
+def keyword_props(construct: type, *, leave_out: Collection[str] = ()) -> tuple[str, ...]:
+    """The keyword-only props of ``construct``'s ``__init__`` (not its ``**options``),
+    without ``leave_out``: what :func:`unexpected_keyword` matches an unknown keyword
+    against, besides the pipeline options."""
+    return tuple(
+        name
+        for name, parameter in _parameters(construct).items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name not in leave_out
+    )
+
+
+@functools.cache
+def _parameters(construct: type) -> Mapping[str, inspect.Parameter]:
+    # The class's own signature is jsii's metaclass's: read its __init__ instead.
+    return inspect.signature(inspect.getattr_static(construct, "__init__")).parameters

@@ -25,6 +25,10 @@ SERVERLESS_TASK_SIZES: frozenset[str] = frozenset(
      "XXLARGE", "X2LARGE", "2X-LARGE"}
 )  # fmt: skip
 
+# A Snowflake task schedule in minutes: at most 8 days (11,520 minutes). Also the
+# longest threshold of a stall alert.
+MAX_SCHEDULE_MINUTES = 11_520
+
 _SNOWFLAKE_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 
