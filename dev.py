@@ -2,6 +2,7 @@
 """Set up the project's virtual environments and run its jobs; needs only Python 3.11+.
 
     python3 dev.py synth    # set up .venv (CDKTF), synthesize the default stack to cdktf.out/
+    python3 dev.py unit     # the quick loop: ruff, then the unit tier on both flavours at once
     python3 dev.py test     # ruff, mypy, the docs site, pytest on CDKTF and CDK Terrain
     python3 dev.py test --lowest   # pytest on both, on the lowest releases pyproject allows
     python3 dev.py live     # the opt-in suite on a real AWS and Snowflake account (CDKTF;
@@ -14,12 +15,17 @@
     python3 dev.py tool ruff check .  # a tool of .venv (`python -m ruff check .`), as the
                                       # pre-commit hooks run them, on any OS
 
-Extra arguments after ``test`` go to both pytest runs, after ``live`` to its pytest run.
-The CDK Terrain run leaves out the tests marked ``shared_json`` (Terraform, migration,
-checkov, provider schemas): they check the JSON both flavours share and run once, on
-CDKTF; and those marked ``cdktf_only`` (the CDKTF bindings' shallow roots). Neither run
-selects the ``live`` suite. An environment is (re)installed only when pyproject.toml
-or constraints.txt changed since its last install; ``test`` also installs the build
+Extra arguments after ``test`` or ``unit`` go to both pytest runs, after ``live`` to its
+pytest run. The flavours' pytest runs go side by side, each into a log of its own,
+printed whole when all are done, then a summary line per run and per flavour
+(tests/tiers.py defines the tiers: ``unit`` leaves out the tests marked
+``integration``; ``test`` runs CDKTF as two parts at once, its Terraform and checkov
+tests beside the rest). The CDK
+Terrain run leaves out the tests marked ``shared_json`` (Terraform, migration, checkov,
+provider schemas): they check the JSON both flavours share and run once, on CDKTF; and
+those marked ``cdktf_only`` (the CDKTF bindings' shallow roots). Neither run selects
+the ``live`` suite. An environment is (re)installed only when pyproject.toml or
+constraints.txt changed since its last install; ``test`` also installs the build
 backend pyproject.toml names into ``<venv>/build-backend``, for the wheel test, which
 then needs no index.
 
@@ -37,8 +43,11 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 import tomllib
 import venv
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -164,8 +173,7 @@ def test(pytest_args: list[str]) -> None:
     cdktn = ensure_environment("cdktn", test=True)
     for flavour in VENVS:
         ensure_build_backend(flavour)
-    run([str(cdktf), "-m", "ruff", "check", "."])
-    run([str(cdktf), "-m", "ruff", "format", "--check", "."])
+    lint(cdktf)
     run([str(cdktf), "-m", "mypy"])
     # Unused code in the package; the public API's names are in vulture_whitelist.py.
     run([str(cdktf), "-m", "vulture"])
@@ -173,15 +181,151 @@ def test(pytest_args: list[str]) -> None:
     run_pytest(cdktf, cdktn, pytest_args)
 
 
-def run_pytest(cdktf: Path, cdktn: Path, pytest_args: list[str]) -> None:
+def unit(pytest_args: list[str]) -> None:
+    """The quick loop: ruff, then the unit tier (no ``integration`` test) on both flavours
+    at the same time. ``test`` runs everything."""
+    cdktf = ensure_environment("cdktf", test=True)
+    cdktn = ensure_environment("cdktn", test=True)
+    lint(cdktf)
+    run_pytest(cdktf, cdktn, pytest_args, tier="not integration")
+
+
+def lint(interpreter: Path) -> None:
+    run([str(interpreter), "-m", "ruff", "check", "."])
+    run([str(interpreter), "-m", "ruff", "format", "--check", "."])
+
+
+# What each flavour's run selects (-m). The CDK Terrain run leaves out the JSON both share
+# (checked on CDKTF) and the CDKTF bindings' own tests; neither selects the live suite.
+SELECTIONS = {
+    "cdktf": "not live",
+    "cdktn": "not shared_json and not live and not cdktf_only",
+}
+FLAVOUR_NAMES = {"cdktf": "CDKTF", "cdktn": "CDK Terrain"}
+# The whole suite's CDKTF run is two pytest processes: Terraform and checkov on the JSON
+# both flavours share (the longest part, much of it waiting on Terraform's provider
+# starts) beside the rest, so that neither core idles while the other works.
+SHARED_JSON_TOOLS = "shared_json and integration"
+CDKTF_PARTS = {"Terraform and checkov": SHARED_JSON_TOOLS, "the rest": f"not ({SHARED_JSON_TOOLS})"}
+
+
+def run_pytest(
+    cdktf: Path, cdktn: Path, pytest_args: list[str], *, tier: str | None = None
+) -> None:
+    """pytest on both flavours, side by side (the environments are apart, and one run's
+    Terraform and subprocess waits leave the core to the other); ``tier`` narrows both
+    selections (``"not integration"``: the unit tier, one run per flavour)."""
     # The CDKTF run compares its JSON with what the CDK Terrain environment writes.
     env = {**os.environ, "SNOWSSI_CDKTN_PYTHON": str(cdktn)}
-    print(f"pytest on CDKTF ({cdktf.parent.parent.name})", flush=True)
-    # The cdktn_only tests (the current generation's schema) deselect themselves here.
-    run([str(cdktf), "-m", "pytest", *pytest_args], env=env)
-    print(f"pytest on CDK Terrain ({cdktn.parent.parent.name})", flush=True)
-    cdktn_tests = "not shared_json and not live and not cdktf_only"
-    run([str(cdktn), "-m", "pytest", "-m", cdktn_tests, *pytest_args])
+    parts = {"cdktf": CDKTF_PARTS if tier is None else {"": ""}, "cdktn": {"": ""}}
+    runs = []
+    for flavour, interpreter in (("cdktf", cdktf), ("cdktn", cdktn)):
+        for index, (part, narrower) in enumerate(parts[flavour].items()):
+            selection = " and ".join(
+                f"({term})" if " or " in term else term
+                for term in (tier, narrower, SELECTIONS[flavour])
+                if term
+            )
+            title = f"pytest on {FLAVOUR_NAMES[flavour]} ({interpreter.parent.parent.name})"
+            # A cache folder each: the runs end at about the same time, and --lf then
+            # reruns what failed on that flavour.
+            cache = ["-o", f"cache_dir=.pytest_cache/{flavour}{index or ''}"]
+            command = [str(interpreter), "-m", "pytest", *cache, "-m", selection, *pytest_args]
+            runs.append(PytestRun(f"{title}, {part}" if part else title, flavour, command, env))
+    failed = run_side_by_side(runs)
+    if failed:
+        sys.exit(failed)
+
+
+@dataclass
+class PytestRun:
+    title: str
+    flavour: str
+    command: list[str]
+    env: dict[str, str]
+    returncode: int | None = None
+    seconds: float = 0.0
+    output: str = ""
+
+
+def run_side_by_side(runs: list[PytestRun]) -> int:
+    """Start every run at once, each writing into a log file of its own; when all are
+    done, print each log whole under its title, then one line per run (its closing
+    line) and one per flavour (the counts of its runs together). Returns the first
+    failing exit code, or 0. A run that selects no test (exit 5) fails, unless another
+    run of its flavour ran tests (a ``-k`` that selects nothing in one part)."""
+    print("running " + "; ".join(r.title for r in runs) + " side by side ...", flush=True)
+    with tempfile.TemporaryDirectory(prefix="snowssi-pytest-") as folder:
+        paths = [Path(folder) / f"{index}.log" for index in range(len(runs))]
+        logs = [path.open("w+", encoding="utf-8") for path in paths]
+        start = time.monotonic()
+        processes = [
+            subprocess.Popen(
+                pytest_run.command,
+                cwd=ROOT,
+                env=pytest_run.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            for pytest_run, log in zip(runs, logs, strict=True)
+        ]
+        while any(pytest_run.returncode is None for pytest_run in runs):
+            for pytest_run, process in zip(runs, processes, strict=True):
+                if pytest_run.returncode is None and process.poll() is not None:
+                    pytest_run.returncode = process.returncode
+                    pytest_run.seconds = time.monotonic() - start
+            time.sleep(0.2)
+        for pytest_run, log in zip(runs, logs, strict=True):
+            log.seek(0)
+            pytest_run.output = log.read()
+            log.close()
+    for pytest_run in runs:
+        print(f"\n===== {pytest_run.title} =====", flush=True)
+        print(pytest_run.output, end="", flush=True)
+    print("\n===== summary =====")
+    failed = 0
+    for pytest_run in runs:
+        print(f"{pytest_run.title}: {verdict(pytest_run)}", flush=True)
+    for flavour in dict.fromkeys(r.flavour for r in runs):
+        mine = [r for r in runs if r.flavour == flavour]
+        counts = total_counts(mine)
+        none_ran = all(r.returncode == 5 for r in mine)
+        print(f"{FLAVOUR_NAMES[flavour]}, all: {counts or 'no test'}", flush=True)
+        for pytest_run in mine:
+            if pytest_run.returncode not in (0, 5) or (none_ran and not failed):
+                failed = failed or pytest_run.returncode or 1
+    return failed
+
+
+def verdict(pytest_run: PytestRun) -> str:
+    closing = closing_line(pytest_run.output)
+    if pytest_run.returncode == 5:
+        # pytest's "no tests collected": a selection that matches nothing.
+        return f"no test selected (pytest exit 5) (wall {pytest_run.seconds:.0f} s)"
+    state = "passed" if pytest_run.returncode == 0 else f"FAILED (exit {pytest_run.returncode})"
+    return f"{state}: {closing} (wall {pytest_run.seconds:.0f} s)"
+
+
+def closing_line(output: str) -> str:
+    """pytest's last line (``N passed, N skipped in Xs``), without its ``=`` rule."""
+    lines = [line.strip(" =") for line in output.splitlines() if line.strip()]
+    return lines[-1] if lines else "(no output)"
+
+
+COUNTED = ("failed", "passed", "skipped", "xfailed", "xpassed", "errors", "error")
+
+
+def total_counts(runs: list[PytestRun]) -> str:
+    """The outcomes of ``runs`` added up, in pytest's words: ``1342 passed, 1 skipped``
+    (deselected left out: each run deselects what the others select)."""
+    totals: dict[str, int] = {}
+    for pytest_run in runs:
+        for number, word in re.findall(r"(\d+) (\w+)", closing_line(pytest_run.output)):
+            word = "errors" if word == "error" else word
+            if word in COUNTED:
+                totals[word] = totals.get(word, 0) + int(number)
+    return ", ".join(f"{totals[word]} {word}" for word in COUNTED if word in totals)
 
 
 def test_lowest(pytest_args: list[str]) -> None:
@@ -273,7 +417,7 @@ def schema() -> None:
 
 
 def main(argv: list[str]) -> None:
-    commands = ("synth", "test", "live", "cli", "tool", "mutate", "schema")
+    commands = ("synth", "unit", "test", "live", "cli", "tool", "mutate", "schema")
     if not argv or argv[0] not in commands:
         sys.exit(__doc__)
     if argv[0] == "tool":
@@ -291,6 +435,8 @@ def main(argv: list[str]) -> None:
         live(argv[1:])
     elif argv[0] == "mutate":
         mutate(argv[1:])
+    elif argv[0] == "unit":
+        unit(argv[1:])
     elif argv[0] == "schema":
         schema()
     else:

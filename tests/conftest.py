@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +14,64 @@ import pytest
 
 from snowssi_constructs import SnowSSIStack
 from snowssi_constructs._flavour import FLAVOUR, cdktf
+from tests import tiers
 from tests.support import ROOT, in_ci, synth_app
+
+# One moto server for the whole session, whichever module asks for it (through the
+# function-scoped moto_server fixture the test modules import, which empties it).
+from tests.terraform_env import moto_process  # noqa: F401  (fixture)
 
 TerraformStack = cdktf.TerraformStack
 Testing = cdktf.Testing
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect (not skip) the ``cdktn_only`` tests outside CDK Terrain: they read the
-    CDK Terrain bindings' schema, which a CDKTF environment does not have."""
+    """Stop the run when a test that uses a process-starting fixture is not marked
+    ``integration`` (tests/tiers.py); deselect (not skip) the ``cdktn_only`` tests
+    outside CDK Terrain: they read the CDK Terrain bindings' schema, which a CDKTF
+    environment does not have."""
+    unmarked = tiers.unmarked_process_tests(items)
+    if unmarked:
+        fixtures = ", ".join(sorted(tiers.PROCESS_FIXTURES))
+        raise pytest.UsageError(
+            f"these tests start a process through a fixture ({fixtures}) but are not "
+            f"marked @pytest.mark.{tiers.MARKER} (docs/contributing.md, 'Test tiers'):\n  "
+            + "\n  ".join(unmarked)
+        )
     if FLAVOUR == "cdktn":
         return
     deselected = [item for item in items if item.get_closest_marker("cdktn_only")]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker("cdktn_only")]
+
+
+def _unit_tier_phase(item: pytest.Item) -> Generator[None, object, object]:
+    """One phase (set-up, call, teardown) of a test; in the unit tier, with every way
+    of starting a process refused (tests/tiers.py)."""
+    if tiers.is_integration(item) or item.get_closest_marker("live"):
+        return (yield)
+    caught: list[str] = []
+    with tiers.no_new_processes(item.nodeid, caught):
+        result = yield
+    if caught:  # the code under test caught the refusal: the test fails all the same
+        pytest.fail(caught[0], pytrace=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _unit_tier_phase(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _unit_tier_phase(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _unit_tier_phase(item))
 
 
 # Builds the wheel with hatchling's own build API, in the repository root, into argv[1].

@@ -193,6 +193,8 @@ def test_config_skips_exactly_the_original_checks() -> None:
                 assert lines[index - 1].strip().startswith("#"), f"{config.name}: {line}"
 
 
+# checkov runs in its own processes (the scans fixture).
+@pytest.mark.integration
 def test_default_stack_passes_with_the_original_skips(
     scans: dict[str, Scan], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -232,6 +234,7 @@ def test_default_stack_passes_with_the_original_skips(
     ]
 
 
+@pytest.mark.integration
 def test_examples_pass_with_the_original_skips(
     scans: dict[str, Scan], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -264,6 +267,7 @@ def test_examples_pass_with_the_original_skips(
     assert not failures
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("label", HARDENED_STACKS)
 def test_hardened_stack_passes_with_fewer_skips(
     scans: dict[str, Scan], label: str, capsys: pytest.CaptureFixture[str]
@@ -285,6 +289,7 @@ def test_hardened_stack_passes_with_fewer_skips(
     assert set(still_failing) == skips_of(HARDENED_CONFIG)
 
 
+@pytest.mark.integration
 def test_original_skips_are_all_needed_by_the_default_stack(scans: dict[str, Scan]) -> None:
     """The default stack reproduces the module, so it fails exactly the module's skips
     (a skip that stopped failing would hide a regression if it came back)."""
@@ -364,6 +369,7 @@ def unrendered(text: str) -> str:
     return json.dumps(document, indent=2)
 
 
+@pytest.mark.integration
 def test_checkov_fails_wildcards_injected_into_the_policies(tmp_path: Path) -> None:
     """Each wildcard injected into a synthesized stack fails its check on
     ``checkov_input``'s copy; on the copy with the policies as synthesized, checkov

@@ -47,12 +47,14 @@ def test_npm_is_the_wheels(node):
     assert Path(command[1]).name == "npm-cli.js" and Path(command[1]).is_file()
 
 
+@pytest.mark.integration
 def test_node_comes_first_on_path_then_this_python(node):
     env = cli.node_environment(node, {"PATH": "/usr/bin", "SNOWSSI_NPM_CACHE": "/c"})
     parts = env["PATH"].split(":")
     assert parts[:3] == [str(node.parent), str(Path(sys.executable).parent), "/usr/bin"]
 
 
+@pytest.mark.integration
 def test_native_modules_build_against_the_wheels_headers(node):
     # A nodedir from the user's .npmrc (another Node.js) is overridden by the variable.
     env = cli.node_environment(node, {"PATH": "", "SNOWSSI_NPM_CACHE": "/c"})
@@ -60,12 +62,14 @@ def test_native_modules_build_against_the_wheels_headers(node):
     assert (nodedir / "include" / "node" / "node.h").is_file()
 
 
+@pytest.mark.integration
 def test_the_npm_cache_is_one_per_node_version(node):
     env = cli.node_environment(node, {"PATH": "", "SNOWSSI_NPM_CACHE": "/somewhere"})
     version = subprocess.run([str(node), "--version"], capture_output=True, text=True).stdout
     assert env["npm_config_cache"] == str(Path("/somewhere") / version.strip())
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(sys.platform != "linux", reason="XDG_CACHE_HOME names the cache on Linux")
 def test_without_a_chosen_cache_it_is_in_the_users_cache_folder(node, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
@@ -73,6 +77,7 @@ def test_without_a_chosen_cache_it_is_in_the_users_cache_folder(node, tmp_path, 
     assert cache.parent == tmp_path / "snowssi-constructs" / "npm"
 
 
+@pytest.mark.integration
 def test_telemetry_is_off_unless_chosen(node):
     assert cli.node_environment(node, {"SNOWSSI_NPM_CACHE": "/c"})["CHECKPOINT_DISABLE"] == "1"
     chosen = {"SNOWSSI_NPM_CACHE": "/c", "CHECKPOINT_DISABLE": "0"}
@@ -84,6 +89,7 @@ def test_without_a_flavour_it_prints_its_usage(capsys):
     assert "usage: snowssi-cli {cdktf,cdktn}" in capsys.readouterr().err
 
 
+@pytest.mark.integration
 def test_the_command_is_installed_as_a_console_script():
     script = Path(sys.executable).parent / "snowssi-cli"
     completed = subprocess.run([str(script)], capture_output=True, text=True, timeout=60)

@@ -155,6 +155,7 @@ def test_this_environment_has_the_releases_of_its_constraints():
 NEWER_BINDING = {"cdktf": "cdktf-cdktf-provider-aws==21.22.1", "cdktn": "cdktn-provider-aws<26"}
 
 
+@pytest.mark.integration
 def test_a_new_user_resolves_it_beside_a_newer_binding_and_aws_cdk_lib(tmp_path: Path, wheel: Path):
     """``pip install --dry-run`` (the resolver, metadata only) of the wheel with the
     flavour's extra, a newer aws binding and aws-cdk-lib, from the package index."""

@@ -80,6 +80,7 @@ def _run_as_program(program: Path, cwd: Path) -> dict[str, str]:
     return {path.name: (path / "cdk.tf.json").read_text() for path in sorted(stacks.iterdir())}
 
 
+@pytest.mark.integration
 def test_default_pipeline_example_is_the_default_stack(tmp_path):
     # The example's JSON against the default stack's, as main.py writes it.
     programs = {

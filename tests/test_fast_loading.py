@@ -159,6 +159,7 @@ def _modes(outdir: Path) -> dict[str, Any]:
     return json.loads((outdir / "modes.json").read_text())
 
 
+@pytest.mark.integration
 def test_fast_and_plain_paths_write_byte_identical_json(processes):
     fast = _stack_files(processes["fast"])
     plain = _stack_files(processes["plain"])
@@ -177,6 +178,7 @@ def test_fast_and_plain_paths_write_byte_identical_json(processes):
             pytest.fail(f"{name} differs:\n" + "\n".join(list(diff)[:60]))
 
 
+@pytest.mark.integration
 def test_each_process_took_the_path_it_was_asked_for(processes):
     fast = _modes(processes["fast"])
     plain = _modes(processes["plain"])
@@ -203,6 +205,7 @@ def _fallback_report(processes: dict[str, Path], name: str) -> dict[str, Any]:
     return json.loads((processes["base"] / f"{name}.out").read_text().strip().splitlines()[-1])
 
 
+@pytest.mark.integration
 @pytest.mark.cdktf_only
 @pytest.mark.skipif(not SHALLOW, reason="only the CDKTF bindings get shallow roots")
 def test_a_binding_the_shortcut_cannot_load_is_imported_plainly_with_one_warning(processes):
@@ -217,6 +220,7 @@ def test_a_binding_the_shortcut_cannot_load_is_imported_plainly_with_one_warning
     )
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(not POSIX, reason="the fast kernel start is POSIX-only")
 def test_a_failing_fast_kernel_start_falls_back_to_jsii_s_own_with_one_warning(processes):
     report = _fallback_report(processes, "kernel-fallback")
@@ -315,6 +319,7 @@ def test_the_kernel_start_leaves_the_environment_as_it_was():
     assert "--preserve-symlinks" not in os.environ.get("NODE_OPTIONS", "")
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(not POSIX, reason="the fast kernel start is POSIX-only")
 def test_the_kernel_script_relays_console_output_and_restores_node_options(tmp_path: Path):
     """The fast kernel's entry script, around a stand-in for jsii's lib/program.js."""

@@ -46,6 +46,7 @@ def _environment(**extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.integration
 def test_without_either_flavour_the_import_names_the_extras():
     completed = subprocess.run(
         [sys.executable, "-c", NEITHER_FLAVOUR],
@@ -141,6 +142,7 @@ def _fake_flavours(root: Path, flavours: tuple[str, ...]) -> Path:
         "only-cdktn-installed",
     ],
 )
+@pytest.mark.integration
 def test_with_both_flavours_installed_the_imported_one_wins(
     tmp_path: Path,
     installed: tuple[str, ...],
@@ -165,6 +167,7 @@ def test_with_both_flavours_installed_the_imported_one_wins(
     assert completed.stdout.split() == [chosen, chosen, "True"]
 
 
+@pytest.mark.integration
 def test_asking_for_a_flavour_that_is_not_installed_names_the_extras():
     other = _other(FLAVOUR)
     completed = subprocess.run(
@@ -191,6 +194,7 @@ def _cdktn_python() -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+@pytest.mark.integration
 @pytest.mark.shared_json
 def test_cdktn_writes_the_json_of_cdktf_except_the_cdk_version(tmp_path: Path):
     """The default stack, every example and a 10-pipeline stack, synthesized in both

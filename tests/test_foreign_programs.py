@@ -26,6 +26,9 @@ import pytest
 from snowssi_constructs._startup.node import wheel_node_path
 from tests.support import in_ci
 
+# The integration tier (tests/tiers.py): each foreign program runs in a Python process of its own.
+pytestmark = pytest.mark.integration
+
 CDK8S = "cdk8s==2.70.115"
 FOREIGN = Path(sys.prefix) / "foreign" / CDK8S.replace("==", "-")
 

@@ -29,6 +29,9 @@ from snowssi_constructs._flavour import FLAVOUR
 from snowssi_constructs._startup.state import INDEX_TRACE_ENV, PLAIN_INDEX_ENV
 from tests.support import ROOT
 
+# The integration tier (tests/tiers.py): each run is a fresh Python process.
+pytestmark = pytest.mark.integration
+
 STACK_JSON = Path("cdktf.out") / "stacks" / "snowssi" / "cdk.tf.json"
 
 INDEX = ".jsii.runtime-index.v1"

@@ -68,6 +68,7 @@ def run(first: str, *, hook: bool) -> dict[str, object]:
     ],
     ids=["jsii-first", "package-first", "package-first-hook-off"],
 )
+@pytest.mark.integration
 def test_an_untested_jsii_gets_one_warning_and_jsii_s_own_way(first: str, hook: bool):
     version = metadata.version("jsii")
     result = run(first, hook=hook)

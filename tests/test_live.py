@@ -63,7 +63,7 @@ from tests.live_support import (
 )
 from tests.terraform_env import Terraform
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.integration]
 
 # XSMALL with a 60 s auto-suspend keeps the warehouse's share of each run small.
 CHEAP_WAREHOUSE = {"warehouse_size": "XSMALL", "warehouse_auto_suspend": 60}

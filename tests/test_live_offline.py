@@ -241,6 +241,7 @@ def fake_terraform(tmp_path: Path) -> FakeTerraform:
 # --- 1. Key-pair sign-in, for the connector and for Terraform -------------------------------
 
 
+@pytest.mark.integration
 def test_1_a_key_file_signs_in_the_connector_and_terraform_without_a_password(
     clean_sign_in: pytest.MonkeyPatch, key_file: Path, fake_terraform: FakeTerraform, tmp_path
 ):
@@ -377,6 +378,7 @@ def test_2_the_stack_gives_the_provider_the_role_variable(default_document):
 # --- 3. The SQL session runs on the stack's warehouse ----------------------------------------
 
 
+@pytest.mark.integration
 def test_3_the_session_uses_the_stack_warehouse(clean_sign_in, s3):
     clean_sign_in.setenv("SNOWFLAKE_PASSWORD", "secret")
     snowflake = FakeSnowflake()
@@ -394,6 +396,7 @@ def test_3_the_stack_outputs_its_warehouse_name(default_document):
 # --- 4. The trigger, not EXECUTE TASK ----------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_4_a_file_flows_by_the_trigger_and_task_history_proves_it(clean_sign_in, s3):
     """The double plays Snowflake: refreshing the stage runs the "task", which copies
     the file in moto; TASK_HISTORY then reports a triggered run."""
@@ -457,6 +460,7 @@ def test_4_the_tasks_the_trigger_cases_deploy_have_no_schedule(synth_stack):
 # --- 5. A timeout explains itself; only 404 means "not there yet" -----------------------------
 
 
+@pytest.mark.integration
 def test_5_a_timeout_reports_the_tasks_last_error(clean_sign_in, s3):
     clean_sign_in.setenv("SNOWFLAKE_PASSWORD", "secret")
     snowflake = FakeSnowflake()
@@ -487,6 +491,7 @@ def test_5_no_failed_run_and_an_unreadable_history_are_said_too():
     assert "could not be read" in explanation and "002003" in explanation
 
 
+@pytest.mark.integration
 def test_5_head_object_answers_404_as_absent_and_raises_anything_else(s3):
     from botocore.exceptions import ClientError
     from botocore.stub import Stubber
@@ -575,6 +580,7 @@ def role_names(moto: MotoServer) -> list[str]:
 
 # Real Terraform on the JSON both flavours share: run once, on CDKTF (as the other
 # Terraform tests are).
+@pytest.mark.integration
 @pytest.mark.shared_json
 def test_7_a_run_destroys_what_an_earlier_run_left_in_its_fixed_folder(
     terraform: Terraform,  # noqa: F811
@@ -634,6 +640,7 @@ def test_7_the_suffix_is_fixed_per_case(monkeypatch: pytest.MonkeyPatch):
 # --- 8. Terraform for the real providers ---------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_8_the_users_provider_settings_stay_and_one_plugin_cache_is_shared(
     monkeypatch: pytest.MonkeyPatch, fake_terraform: FakeTerraform, tmp_path: Path
 ):
@@ -662,6 +669,7 @@ def test_8_the_users_provider_settings_stay_and_one_plugin_cache_is_shared(
     assert "TF_PLUGIN_CACHE_DIR" not in mirrored.env
 
 
+@pytest.mark.integration
 def test_8_a_timeout_interrupts_terraform_like_ctrl_c_and_waits(
     monkeypatch: pytest.MonkeyPatch, fake_terraform: FakeTerraform, tmp_path: Path
 ):
@@ -696,6 +704,8 @@ def test_9_dev_py_live_installs_the_cdk_with_the_live_extra_and_runs_the_live_ma
     spec = importlib.util.spec_from_file_location("dev_under_test", ROOT / "dev.py")
     assert spec is not None and spec.loader is not None
     dev = importlib.util.module_from_spec(spec)
+    # Registered while it runs, as an import would: dev.py's dataclasses look it up there.
+    monkeypatch.setitem(sys.modules, spec.name, dev)
     spec.loader.exec_module(dev)
     environments: list[tuple[str, dict[str, bool]]] = []
     commands: list[list[str]] = []
@@ -739,6 +749,7 @@ def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.M
     return monkeypatch
 
 
+@pytest.mark.integration
 def test_10_credentials_from_a_profile_process_pass_one_sts_call_in_the_region(
     aws_environment: pytest.MonkeyPatch,
     moto_server: MotoServer,  # noqa: F811
@@ -762,6 +773,7 @@ def test_10_credentials_from_a_profile_process_pass_one_sts_call_in_the_region(
     assert live_support.aws_account_id() == "123456789012"
 
 
+@pytest.mark.integration
 def test_10_no_region_and_no_credentials_are_named(
     aws_environment: pytest.MonkeyPatch,
     moto_server: MotoServer,  # noqa: F811
@@ -822,6 +834,7 @@ def taken_over(input_value: str) -> str:
     )
 
 
+@pytest.mark.integration
 def test_takeover_the_hcl_copy_runs_on_this_terraform_and_the_switch_plans_only_moves(
     terraform: Terraform,  # noqa: F811
     tmp_path: Path,
@@ -967,6 +980,7 @@ def test_the_live_suite_uses_these_helpers():
 # --- Issue 25: a burst copied once each, the stream across the upgrade, the suspend count ---
 
 
+@pytest.mark.integration
 def test_25_a_burst_is_uploaded_back_to_back_then_refreshed_once(clean_sign_in, s3):
     clean_sign_in.setenv("SNOWFLAKE_PASSWORD", "secret")
     snowflake = FakeSnowflake()
@@ -981,6 +995,7 @@ def test_25_a_burst_is_uploaded_back_to_back_then_refreshed_once(clean_sign_in, 
     ]
 
 
+@pytest.mark.integration
 def test_25_a_retried_copy_adds_a_version_not_a_key(s3):
     bucket = OUTPUTS["outbound_bucket_name"]
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.live_roles import (
     PIPELINE_ROLE,
     bootstrap_json,
@@ -88,6 +90,7 @@ NOTIFICATION = {
 }
 
 
+@pytest.mark.integration
 def test_a_published_error_notification_reaches_the_subscribed_queue(
     moto_server: MotoServer,  # noqa: F811
 ):

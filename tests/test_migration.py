@@ -28,7 +28,7 @@ App = cdktf.App
 TerraformStack = cdktf.TerraformStack
 
 # The JSON both flavours share: checked once, on CDKTF (see dev.py).
-pytestmark = pytest.mark.shared_json
+pytestmark = [pytest.mark.shared_json, pytest.mark.integration]
 
 WORKDIR = "migration"
 BUCKETS = {

@@ -7,10 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from snowssi_constructs._startup.node import wheel_node_path
 from tests.support import ROOT
 
 
+@pytest.mark.integration
 def test_the_wheel_ships_a_supported_node():
     node = wheel_node_path()
     assert node is not None
@@ -18,6 +21,7 @@ def test_the_wheel_ships_a_supported_node():
     assert int(version.stdout.strip().lstrip("v").split(".")[0]) in (22, 24)
 
 
+@pytest.mark.integration
 def test_synth_works_with_no_node_on_path_and_prints_no_eol_warning(tmp_path: Path):
     bin_dir = Path(sys.executable).parent
     env = {key: value for key, value in os.environ.items() if key != "JSII_NODE"}

@@ -69,6 +69,7 @@ def _runtime_folders(tmp_path: Path) -> list[str]:
     return sorted(p.name for p in (tmp_path / "cache" / kernel.CACHE_APP_NAME).iterdir())
 
 
+@pytest.mark.integration
 def test_concurrent_first_runs_share_one_complete_folder(tmp_path: Path):
     processes = [_start(tmp_path, "first"), _start(tmp_path, "second")]
     for process in processes:
@@ -119,6 +120,7 @@ def test_a_run_that_loses_the_race_takes_the_winners_folder(
     assert [p.name for p in cache.iterdir()] == [folder.name]  # no partial copy left
 
 
+@pytest.mark.integration
 @pytest.mark.skipif(not LINUX, reason="waits for the kernel to exit by reading /proc (Linux)")
 def test_a_killed_run_leaves_nothing_of_the_runtime_behind(tmp_path: Path):
     process = _start(tmp_path, "first", "wait")

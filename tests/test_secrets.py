@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support import ROOT
 
 SECRETS = {
@@ -22,6 +24,7 @@ SECRETS = {
 }
 
 
+@pytest.mark.integration
 def test_credentials_in_the_environment_never_reach_the_json(tmp_path: Path):
     env = {**os.environ, **SECRETS}
     subprocess.run(

@@ -89,6 +89,7 @@ def _expected_fast_report() -> dict[str, object]:
     }
 
 
+@pytest.mark.integration
 def test_an_unrelated_program_gets_only_the_finder(tmp_path: Path):
     probe = (
         "import json, sys; print(json.dumps({'modules': sorted(sys.modules), "
@@ -105,6 +106,7 @@ def test_an_unrelated_program_gets_only_the_finder(tmp_path: Path):
     assert not [name for name in off["modules"] if name.split(".")[0] == "snowssi_constructs"]
 
 
+@pytest.mark.integration
 def test_importing_the_cdk_first_takes_the_fast_path_with_no_warning(tmp_path: Path):
     with ThreadPoolExecutor(2) as pool:
         cdk_first = pool.submit(
@@ -121,6 +123,7 @@ def test_importing_the_cdk_first_takes_the_fast_path_with_no_warning(tmp_path: P
     assert written == (tmp_path / "main" / STACK_JSON).read_bytes()
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_every_example_runs_as_a_program_on_the_fast_path(example: str, tmp_path: Path):
     # The example's own imports run first (the CDK before snowssi_constructs).
@@ -134,6 +137,7 @@ def test_every_example_runs_as_a_program_on_the_fast_path(example: str, tmp_path
     assert list((tmp_path / "cdktf.out" / "stacks").glob("*/cdk.tf.json"))
 
 
+@pytest.mark.integration
 def test_with_the_hook_turned_off_the_cdk_first_order_warns_once(tmp_path: Path):
     program = textwrap.dedent(
         """
@@ -151,6 +155,7 @@ def test_with_the_hook_turned_off_the_cdk_first_order_warns_once(tmp_path: Path)
     assert (tmp_path / "off" / STACK_JSON).is_file()
 
 
+@pytest.mark.integration
 def test_the_wheel_carries_the_pth_file_and_the_hook(wheel: Path):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())

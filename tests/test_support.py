@@ -1,4 +1,4 @@
-"""The tests' own helpers: one reading of ``CI``."""
+"""The tests' own helpers: one reading of ``CI``; the apply cycle's reading of a plan."""
 
 from __future__ import annotations
 
@@ -44,3 +44,24 @@ def test_only_the_helper_reads_ci():
 )
 def test_the_ci_scan_finds_a_reading(line: str):
     assert _READS_CI.search(line.format(CI_ENV))
+
+
+# A line of `terraform plan -json` (Terraform 1.11.4, aws 5.100.0) for a bucket with the
+# deprecated `acl`, as `terraform validate` reports it too; shortened to its keys.
+PLAN_WARNING = (
+    '{"@level":"warn","@message":"Warning: Argument is deprecated","@module":"terraform.ui",'
+    '"diagnostic":{"severity":"warning","summary":"Argument is deprecated","detail":"acl is '
+    'deprecated. Use the aws_s3_bucket_acl resource instead.","address":"aws_s3_bucket.b"},'
+    '"type":"diagnostic"}'
+)
+PLAN_VERSION = '{"@level":"info","@message":"Terraform 1.11.4","type":"version"}'
+
+
+def test_the_apply_cycles_plan_check_sees_a_warning_terraform_validate_would_report():
+    from tests.terraform_env import plan_diagnostics
+
+    assert plan_diagnostics(f"{PLAN_VERSION}\n{PLAN_WARNING}\n") == [
+        "warning: Argument is deprecated: acl is deprecated. Use the aws_s3_bucket_acl "
+        "resource instead."
+    ]
+    assert plan_diagnostics(f"{PLAN_VERSION}\n") == []

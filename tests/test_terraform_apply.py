@@ -32,7 +32,7 @@ TerraformStack = cdktf.TerraformStack
 DataAwsCallerIdentity = aws.data_aws_caller_identity.DataAwsCallerIdentity
 
 # The JSON both flavours share: checked once, on CDKTF (see dev.py).
-pytestmark = pytest.mark.shared_json
+pytestmark = [pytest.mark.shared_json, pytest.mark.integration]
 
 STACK = "aws-half"
 INBOUND = "inbound-bucket-apply-test"

@@ -49,6 +49,7 @@ def run_pytest(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.integration
 def test_the_test_file_of_the_docs_passes_in_a_project_of_its_own(tmp_path: Path):
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_my_stack.py").write_text(fenced_block("tests/test_my_stack.py"))
@@ -78,6 +79,7 @@ def run_mypy(project: Path, *files: str) -> list[str]:
     return [line for line in completed.stdout.splitlines() if ": error: " in line]
 
 
+@pytest.mark.integration
 def test_the_test_file_of_the_docs_passes_mypy_strict_which_really_checks_it(tmp_path: Path):
     text = fenced_block("tests/test_my_stack.py")
     (tmp_path / "test_my_stack.py").write_text(text)
@@ -97,6 +99,7 @@ def test_the_test_file_of_the_docs_passes_mypy_strict_which_really_checks_it(tmp
     assert 'to "__call__" of "SynthFixture" has incompatible type "int"' in errors[2]
 
 
+@pytest.mark.integration
 def test_a_changed_stack_fails_the_snapshot_in_that_project(tmp_path: Path):
     (tmp_path / "tests").mkdir()
     test_file = tmp_path / "tests" / "test_my_stack.py"
@@ -108,6 +111,7 @@ def test_a_changed_stack_fails_the_snapshot_in_that_project(tmp_path: Path):
     assert "refunds" in changed.stdout
 
 
+@pytest.mark.integration
 def test_the_plugin_is_registered_and_loads_nothing_heavy():
     (entry_point,) = [
         ep for ep in importlib.metadata.entry_points(group="pytest11") if ep.name == "snowssi"
@@ -125,6 +129,7 @@ def test_the_plugin_is_registered_and_loads_nothing_heavy():
     assert completed.stdout.strip() == "[]"
 
 
+@pytest.mark.integration
 def test_without_syrupy_the_snapshot_fixture_names_the_extra(tmp_path: Path):
     # A syrupy that cannot be imported stands in for one that is not installed; pytest
     # is told not to load syrupy's own plugin, as it would not find one.
@@ -246,6 +251,7 @@ def run_step(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.integration
 @pytest.mark.shared_json
 def test_the_user_workflow_synthesizes_and_scans_a_project(tmp_path: Path):
     (tmp_path / "main.py").write_text(

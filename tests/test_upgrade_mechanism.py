@@ -25,6 +25,7 @@ from tests.support import synth_text
 from tests.terraform_env import (
     MotoServer,
     Terraform,
+    destroy_from_state,
     moto_server,  # noqa: F401  (fixture)
     moto_stack,
     terraform,  # noqa: F401  (fixture)
@@ -34,7 +35,7 @@ App = cdktf.App
 TerraformStack = cdktf.TerraformStack
 S3Bucket = aws.s3_bucket.S3Bucket
 
-pytestmark = pytest.mark.shared_json
+pytestmark = [pytest.mark.shared_json, pytest.mark.integration]
 
 STACK = "upgrade-proof"
 ANCHOR = "upgrade-anchor"
@@ -126,4 +127,4 @@ def test_removed_plus_import_moves_a_bucket_without_creating_or_destroying(
         assert body == b"a,b\n"
     finally:
         if (workdir / "terraform.tfstate").exists():
-            run("destroy", "-auto-approve")
+            destroy_from_state(terraform, workdir)

@@ -18,6 +18,9 @@ import pytest
 
 from snowssi_constructs._flavour import FLAVOUR, MODULES
 
+# The integration tier (tests/tiers.py): mypy runs on each program in a process of its own.
+pytestmark = pytest.mark.integration
+
 CORE, AWS = MODULES[FLAVOUR][0], MODULES[FLAVOUR][1]
 TIMEOUT = 600
 
