@@ -29,15 +29,18 @@ from .privileges import OPTIONAL_ACCOUNT_PRIVILEGES, account_privileges
 _REGISTRY = "_snowssi_app_facts"
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class PipelineStackFacts:
-    """What a pipeline stack declares that another stack of the app can clash with."""
+    """What a pipeline stack declares that another stack of the app can clash with.
+
+    ``options`` grows as pipelines are added (a pipeline's ``stall_alert_minutes``);
+    the checks read it at synthesis."""
 
     stack: str
     name_suffix: str | None
     snowflake_role: str
     # The options that need an account privilege of their own (privileges.py).
-    options: frozenset[str]
+    options: set[str]
     # Its state in S3, as (bucket, key); None for another backend.
     state: tuple[str, str] | None = None
 
@@ -140,6 +143,10 @@ def _same_names(mine: Facts, earlier: list[Facts]) -> Iterator[str]:
                 )
 
 
+# What on the stack's side needs each optional account privilege, for messages.
+_NEEDED_BY = {"serverless_task": "serverless_task=True", "stall_alerts": "stall_alert_minutes"}
+
+
 def _missing_privileges(
     stack: PipelineStackFacts, bootstraps: list[BootstrapFacts]
 ) -> Iterator[str]:
@@ -158,6 +165,6 @@ def _missing_privileges(
                 f"snowflake_role: stack {stack.stack!r} runs under the role "
                 f"{stack.snowflake_role!r} of bootstrap {bootstrap.stack!r}, which does not "
                 f"grant {privilege} on the account that the stack needs"
-                + (f" ({options[0]}=True)" if options else "")
+                + (f" ({_NEEDED_BY.get(options[0], options[0])})" if options else "")
                 + f": {remedy}"
             )

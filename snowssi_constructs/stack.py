@@ -146,10 +146,12 @@ class SnowSSIStack(TerraformStack):
     def _join_the_app(self, id: str, name_suffix: str | None) -> None:
         # What the app's checks compare with its other stacks, at synthesis.
         self.name_suffix = name_suffix
-        serverless = frozenset({"serverless_task"} if self._serverless else ())
+        serverless = {"serverless_task"} if self._serverless else set()
         state = self._s3_state
-        facts = PipelineStackFacts(id, name_suffix, self.snowflake_role, serverless, state)
-        check_with_the_app(self, facts)
+        self._app_facts = PipelineStackFacts(
+            id, name_suffix, self.snowflake_role, serverless, state
+        )
+        check_with_the_app(self, self._app_facts)
 
     def _declare_settings(
         self,
@@ -339,6 +341,8 @@ class SnowSSIStack(TerraformStack):
             adopt_legacy=self.upgrade_from_legacy,
         )
         self.pipelines[name] = pipeline
+        if pipeline.stall_alert is not None:
+            self._app_facts.options.add("stall_alerts")
         if self._outputs:
             self._pipeline_outputs(pipeline)
         return pipeline

@@ -104,6 +104,34 @@ def test_a_serverless_stack_under_a_bootstrap_without_serverless_task_fails(boot
     )
 
 
+@pytest.mark.parametrize("stack_option", ["stack", "add_pipeline"])
+def test_a_stall_alert_under_a_bootstrap_without_stall_alerts_fails(stack_option):
+    def build(app: Any) -> None:
+        SnowSSIBootstrap(app, "bootstrap", role_name=ROLE)
+        alert = {"processing": "consume_stream", "stall_alert_minutes": 30}
+        props = alert if stack_option == "stack" else {}
+        stack = SnowSSIStack(app, "prod", snowflake_role=ROLE, failure_alerts=True, **props)
+        if stack_option == "add_pipeline":
+            stack.add_pipeline("orders", **alert)  # type: ignore[arg-type]
+
+    message = synth_error(build)
+    assert re.search(
+        r"\[prod\] snowflake_role: stack 'prod' runs under the role 'SNOWSSI_DEPLOYER' of "
+        r"bootstrap 'bootstrap', which does not grant EXECUTE ALERT on the account that "
+        r"the stack needs \(stall_alert_minutes\): give the bootstrap stall_alerts=True",
+        message,
+    )
+
+
+def test_a_stall_alert_under_a_bootstrap_with_stall_alerts_synthesizes():
+    def build(app: Any) -> None:
+        SnowSSIBootstrap(app, "bootstrap", role_name=ROLE, stall_alerts=True)
+        SnowSSIStack(app, "prod", snowflake_role=ROLE, failure_alerts=True,
+                     processing="consume_stream", stall_alert_minutes=30)  # fmt: skip
+
+    assert sorted(synth_app(build)) == ["bootstrap", "prod"]
+
+
 def test_a_serverless_stack_under_a_serverless_bootstrap_synthesizes():
     def build(app: Any) -> None:
         state = S3StateBackend(bucket="acme-state")
