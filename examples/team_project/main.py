@@ -4,7 +4,7 @@
   Snowflake account by an administrator (as ACCOUNTADMIN);
 - ``snowssi-dev`` and ``snowssi-prod``: one environment each, two pipelines each, on the
   current snowflake provider generation, deployed under the bootstrap's role, with
-  failure alerts.
+  failure alerts and stall alerts; ``prod`` takes the hardened preset.
 
 Every stack keeps its state in one S3 bucket, under a key of its own. Run
 ``python main.py`` (or ``snowssi-cli cdktf synth``) to write ``cdktf.out/``.
@@ -20,6 +20,8 @@ STATE_BUCKET = "acme-terraform-state"
 STATE_REGION = "eu-west-1"
 PIPELINES = ["orders", "returns"]
 ENVIRONMENTS = ("dev", "prod")
+# How long a file may wait before the team is paged, by environment.
+STALL_ALERT_MINUTES = {"dev": 120, "prod": 30}
 
 
 def state_in_s3() -> S3StateBackend:
@@ -34,6 +36,7 @@ def build(app: App) -> list[TerraformStack]:
         "bootstrap",
         role_name=ROLE,
         grant_to_users=[DEPLOY_USER],
+        stall_alerts=True,
         snowflake_provider="current",
         s3_backend=state_in_s3(),
     )
@@ -47,6 +50,9 @@ def build(app: App) -> list[TerraformStack]:
             pipelines=PIPELINES,
             failure_alerts=True,
             s3_backend=state_in_s3(),
+            hardened=environment == "prod",
+            processing="consume_stream",
+            stall_alert_minutes=STALL_ALERT_MINUTES[environment],
         )
         for environment in ENVIRONMENTS
     ]
