@@ -47,6 +47,7 @@ import tempfile
 import time
 import tomllib
 import venv
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,6 +155,23 @@ def ensure_build_backend(flavour: str, *, lowest: bool = False) -> None:
     stamp.write_text(requires)
 
 
+def ensure_test_environments(*, build_backend: bool, lowest: bool = False) -> tuple[Path, Path]:
+    """Both flavours' test environments (and, with ``build_backend``, their build
+    backends), installed side by side: each install is mostly one process unpacking
+    wheels, so on a new clone the two together take little longer than one. A failed
+    install exits as ``run`` does."""
+
+    def install(flavour: str) -> Path:
+        interpreter = ensure_environment(flavour, test=True, lowest=lowest)
+        if build_backend:
+            ensure_build_backend(flavour, lowest=lowest)
+        return interpreter
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        cdktf, cdktn = pool.map(install, ("cdktf", "cdktn"))
+    return cdktf, cdktn
+
+
 def run(command: list[str], env: dict[str, str] | None = None) -> None:
     completed = subprocess.run(command, cwd=ROOT, env=env, check=False)
     if completed.returncode != 0:
@@ -169,10 +187,7 @@ def test(pytest_args: list[str]) -> None:
     if "--lowest" in pytest_args:
         test_lowest([arg for arg in pytest_args if arg != "--lowest"])
         return
-    cdktf = ensure_environment("cdktf", test=True)
-    cdktn = ensure_environment("cdktn", test=True)
-    for flavour in VENVS:
-        ensure_build_backend(flavour)
+    cdktf, cdktn = ensure_test_environments(build_backend=True)
     lint(cdktf)
     run([str(cdktf), "-m", "mypy"])
     # Unused code in the package; the public API's names are in vulture_whitelist.py.
@@ -184,8 +199,7 @@ def test(pytest_args: list[str]) -> None:
 def unit(pytest_args: list[str]) -> None:
     """The quick loop: ruff, then the unit tier (no ``integration`` test) on both flavours
     at the same time. ``test`` runs everything."""
-    cdktf = ensure_environment("cdktf", test=True)
-    cdktn = ensure_environment("cdktn", test=True)
+    cdktf, cdktn = ensure_test_environments(build_backend=False)
     lint(cdktf)
     run_pytest(cdktf, cdktn, pytest_args, tier="not integration")
 
@@ -333,10 +347,7 @@ def test_lowest(pytest_args: list[str]) -> None:
     included, so the start-up hook is tested at both ends of its range). The checks of
     the code itself (ruff, mypy, vulture, docs) do not depend on them: ``test`` runs
     those."""
-    cdktf = ensure_environment("cdktf", test=True, lowest=True)
-    cdktn = ensure_environment("cdktn", test=True, lowest=True)
-    for flavour in LOWEST_VENVS:
-        ensure_build_backend(flavour, lowest=True)
+    cdktf, cdktn = ensure_test_environments(build_backend=True, lowest=True)
     run_pytest(cdktf, cdktn, pytest_args)
 
 
