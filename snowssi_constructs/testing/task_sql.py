@@ -9,6 +9,7 @@ Terraform substitutes holds no quote or parenthesis of the SQL around it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # Patterns inside task SQL: COPY FILES ... PATTERN = '...' and RLIKE(col, '...').
 _SQL_PATTERN = re.compile(r"(?:PATTERN = |RLIKE\([A-Z_]+, )'((?:\\.|[^'\\])*)'")
@@ -48,17 +49,12 @@ def quoting_problems(sql: str) -> list[str]:
     parentheses outside them that do not balance."""
     text = without_expressions(sql)
     problems: list[str] = []
-    depth, index = 0, 0
-    while index < len(text):
-        char = text[index]
+    depth = 0
+    for index, char in _outside_quotes(text):
         if char in "'\"":
-            end = _closing(text, index)
-            if end is None:
-                kind = "string literal" if char == "'" else "quoted identifier"
-                problems.append(f"unclosed {kind} at offset {index}")
-                break
-            index = end + 1
-            continue
+            kind = "string literal" if char == "'" else "quoted identifier"
+            problems.append(f"unclosed {kind} at offset {index}")
+            break
         if char == "(":
             depth += 1
         elif char == ")":
@@ -66,10 +62,27 @@ def quoting_problems(sql: str) -> list[str]:
             if depth < 0:
                 problems.append(f"')' without '(' at offset {index}")
                 depth = 0
-        index += 1
     if depth > 0:
         problems.append(f"{depth} '(' never closed")
     return problems
+
+
+def _outside_quotes(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """Each (offset, character) of ``text`` from ``start`` that is outside string
+    literals and quoted identifiers; a quote left open is yielded as itself, last (no
+    other quote is yielded)."""
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char in "'\"":
+            end = _closing(text, index)
+            if end is None:
+                yield index, char
+                return
+            index = end + 1
+            continue
+        yield index, char
+        index += 1
 
 
 def _closing(text: str, start: int) -> int | None:
@@ -151,20 +164,14 @@ def notification_call_problems(sql: str, *, queue: bool = True) -> list[str]:
 def _argument_end(text: str, start: int) -> int | None:
     """The offset after the ``,`` that ends the argument whose call opened at
     ``start`` (just after its ``(``)."""
-    depth, index = 1, start
-    while index < len(text):
-        char = text[index]
+    depth = 1
+    for index, char in _outside_quotes(text, start):
         if char in "'\"":
-            end = _closing(text, index)
-            if end is None:
-                return None
-            index = end + 1
-            continue
+            return None
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
         elif char == "," and depth == 0:
             return index + 1
-        index += 1
     return None
