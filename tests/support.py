@@ -91,3 +91,30 @@ def resources(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for rtype, by_name in document.get("resource", {}).items()
         for name, body in by_name.items()
     }
+
+
+def tls_only_bucket_policy(bucket_arn: str) -> dict[str, Any]:
+    """The bucket policy ``require_tls`` writes for the bucket ``bucket_arn`` (a
+    reference in the JSON, the real ARN once applied): deny every S3 action on the
+    bucket and its objects without TLS, or with TLS below 1.2."""
+    deny = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn, f"{bucket_arn}/*"],
+    }
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyRequestsWithoutTls",
+                **deny,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+            {
+                "Sid": "DenyTlsBelow12",
+                **deny,
+                "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
+            },
+        ],
+    }

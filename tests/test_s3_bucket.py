@@ -8,7 +8,7 @@ from snowssi_constructs import EncryptedBucket
 from snowssi_constructs._flavour import aws, cdktf
 from snowssi_constructs.testing.hcl_object import jsonencode_argument
 from tests.conftest import parsed, synthesized
-from tests.support import resources
+from tests.support import resources, tls_only_bucket_policy
 
 TerraformOutput = cdktf.TerraformOutput
 Testing = cdktf.Testing
@@ -230,27 +230,7 @@ def test_require_tls_denies_every_action_without_tls_or_below_tls_1_2(construct_
     # Put after the public access block.
     assert body["depends_on"] == ["aws_s3_bucket_public_access_block.inbound_bucket"]
     bucket = "${aws_s3_bucket.inbound_bucket.arn}"
-    deny = {
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [bucket, f"{bucket}/*"],
-    }
-    assert jsonencode_argument(body["policy"]) == {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "DenyRequestsWithoutTls",
-                **deny,
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            },
-            {
-                "Sid": "DenyTlsBelow12",
-                **deny,
-                "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
-            },
-        ],
-    }
+    assert jsonencode_argument(body["policy"]) == tls_only_bucket_policy(bucket)
 
 
 def test_the_users_statements_are_merged_into_the_one_bucket_policy(construct_stack):

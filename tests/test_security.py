@@ -8,7 +8,7 @@ import pytest
 from snowssi_constructs import SnowSSIStack
 from snowssi_constructs.kms_key import KEY_ADMINISTRATION_ACTIONS
 from snowssi_constructs.testing.hcl_object import jsonencode_argument
-from tests.support import resources, synth_app
+from tests.support import resources, synth_app, tls_only_bucket_policy
 
 ACCOUNT = "${data.aws_caller_identity.current.account_id}"
 ROOT = f"arn:aws:iam::{ACCOUNT}:root"
@@ -44,14 +44,7 @@ def test_hardened_buckets_deny_requests_without_tls_or_below_tls_1_2(hardened):
         arn = f"${{aws_s3_bucket.{side}_bucket.arn}}"
         body = res[f"aws_s3_bucket_policy.{side}_bucket"]
         assert body["bucket"] == f"${{aws_s3_bucket.{side}_bucket.id}}"
-        without_tls, old_tls = jsonencode_argument(body["policy"])["Statement"]
-        for statement in (without_tls, old_tls):
-            assert statement["Effect"] == "Deny"
-            assert statement["Principal"] == "*"
-            assert statement["Action"] == "s3:*"
-            assert statement["Resource"] == [arn, f"{arn}/*"]
-        assert without_tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-        assert old_tls["Condition"] == {"NumericLessThan": {"s3:TlsVersion": "1.2"}}
+        assert jsonencode_argument(body["policy"]) == tls_only_bucket_policy(arn)
 
 
 def test_the_default_stack_has_no_bucket_policy_as_the_module(default_document):

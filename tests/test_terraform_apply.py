@@ -16,7 +16,7 @@ from snowssi_constructs import (
     SnowflakeAccessRole,
 )
 from snowssi_constructs._flavour import aws, cdktf
-from tests.support import synth_text
+from tests.support import synth_text, tls_only_bucket_policy
 from tests.terraform_env import (
     AWS_PROVIDER_VERSION,
     MotoServer,
@@ -121,26 +121,6 @@ def expected_access_policy(key_arn: str, *, hardened: bool = False) -> dict[str,
     }
 
 
-def expected_bucket_policy(bucket: str) -> dict[str, Any]:
-    resources = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
-    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": resources}
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "DenyRequestsWithoutTls",
-                **deny,
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            },
-            {
-                "Sid": "DenyTlsBelow12",
-                **deny,
-                "Condition": {"NumericLessThan": {"s3:TlsVersion": "1.2"}},
-            },
-        ],
-    }
-
-
 def as_document(value: str | dict[str, Any]) -> dict[str, Any]:
     """IAM returns policy documents URL-decoded as a dict (boto3) or as JSON text."""
     return json.loads(value) if isinstance(value, str) else value
@@ -174,7 +154,7 @@ def check_created_objects(moto: MotoServer, *, hardened: bool = False) -> None:
         assert ownership["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
         if hardened:
             policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
-            assert policy == expected_bucket_policy(bucket)
+            assert policy == tls_only_bucket_policy(f"arn:aws:s3:::{bucket}")
 
     if hardened:
         key_policy = json.loads(
